@@ -1,0 +1,242 @@
+/* SPDX-License-Identifier: MIT */
+/* The HTML import pipeline: bytes -> UTF-8 -> libxml2 tree -> metadata ->
+ * main content -> folio_doc. */
+#include "import.h"
+
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "job.h"
+
+#define DEFAULT_MAX_INPUT ((size_t)256 * 1024 * 1024)
+
+/* True when the caller's folio_html_input is recent enough to hold
+ * member `m` (plugins built against an older header pass a smaller
+ * size). */
+#define HAS(in, m)                                                           \
+    ((in)->size >= offsetof(folio_html_input, m) + sizeof((in)->m))
+
+static const char *field(const folio_html_input *in, size_t off, size_t sz,
+                         const char *const *p)
+{
+    if (in->size < off + sz || *p == NULL || **p == '\0')
+        return NULL;
+    return *p;
+}
+
+#define FIELD(in, m)                                                         \
+    field((in), offsetof(folio_html_input, m), sizeof((in)->m), &(in)->m)
+
+/* True when `s` is a reference that stays relative without a base: not
+ * absolute, not a fragment, not protocol-relative. */
+static int is_relative_ref(const char *s)
+{
+    const char *p = s;
+
+    if (s == NULL)
+        return 0;
+    while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+        p++;
+    if (*p == '\0' || *p == '#' || (p[0] == '/' && p[1] == '/'))
+        return 0;
+    while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')
+           || (*p >= '0' && *p <= '9') || *p == '+' || *p == '-'
+           || *p == '.')
+        p++;
+    return *p != ':';
+}
+
+static const char *attr_value(xmlNodePtr el, const char *name)
+{
+    xmlAttrPtr a;
+
+    for (a = el->properties; a != NULL; a = a->next)
+        if (a->name != NULL && strcmp((const char *)a->name, name) == 0)
+            return a->children != NULL && a->children->type == XML_TEXT_NODE
+                   ? (const char *)a->children->content : NULL;
+    return NULL;
+}
+
+/* Whether the article holds links or images a base URL would resolve. */
+static int has_relative_urls(xmlNodePtr root)
+{
+    xmlNodePtr n = root;
+
+    while (n != NULL) {
+        if (n->type == XML_ELEMENT_NODE && n->name != NULL) {
+            const char *name = (const char *)n->name;
+            if ((strcmp(name, "a") == 0
+                 && is_relative_ref(attr_value(n, "href")))
+                || (strcmp(name, "img") == 0
+                    && is_relative_ref(attr_value(n, "src"))))
+                return 1;
+            if (n->children != NULL) {
+                n = n->children;
+                continue;
+            }
+        }
+        while (n != root && n->next == NULL)
+            n = n->parent;
+        if (n == root)
+            break;
+        n = n->next;
+    }
+    return 0;
+}
+
+int folio__import_html(folio_doc **out, folio_job *job,
+                       const folio_html_input *in)
+{
+    const folio_job_options *opts = folio__job_options(job);
+    const char *charset, *rule, *hint = NULL, *url = NULL, *source;
+    const unsigned char *bytes;
+    size_t max, len, bom = 0, ulen = 0;
+    char *utf8 = NULL, *base = NULL;
+    xmlDocPtr html = NULL;
+    folio_doc *doc = NULL;
+    folio__extract_result res = { NULL, false };
+    const folio_meta *meta;
+    int rc;
+
+    if (out == NULL)
+        return FOLIO_EINVALID;
+    *out = NULL;
+    if (in == NULL || !HAS(in, len) || (in->html == NULL && in->len > 0))
+        return folio__job_error(job, FOLIO_EINVALID, "no HTML given");
+    bytes = in->html;
+    len = in->len;
+    hint = FIELD(in, charset);
+    url = FIELD(in, url);
+
+    max = opts->max_input != 0 ? opts->max_input : DEFAULT_MAX_INPUT;
+    if (len > max)
+        return folio__job_error(job, FOLIO_ELIMIT,
+                                "input is %zu bytes, over the limit of %zu",
+                                len, max);
+    if (len == 0)
+        return folio__job_error(job, FOLIO_EINVALID, "empty input");
+
+    /* Charset. */
+    if (opts->encoding != NULL && folio__charset_label(opts->encoding) == NULL)
+        folio__job_warn(job, "unknown encoding '%s' ignored", opts->encoding);
+    if (hint != NULL && folio__charset_label(hint) == NULL)
+        folio__job_note(job, "unknown charset label '%s' ignored", hint);
+    charset = folio__charset_detect(bytes, len, opts->encoding, hint, &rule,
+                                    &bom);
+    folio__job_note(job, "charset %s (%s)", charset, rule);
+    rc = folio__charset_to_utf8(&utf8, &ulen, charset, bytes + bom,
+                                len - bom);
+    if (rc == FOLIO_EUNSUPPORTED) {
+        folio__job_warn(job, "charset %s is not available; read as "
+                        "windows-1252", charset);
+        rc = folio__charset_to_utf8(&utf8, &ulen, "WINDOWS-1252",
+                                    bytes + bom, len - bom);
+    }
+    if (rc < 0) {
+        rc = folio__job_error(job, rc, "cannot convert the page from %s",
+                              charset);
+        goto done;
+    }
+
+    /* Parse. */
+    html = folio__html_parse(utf8, ulen, job);
+    if (html == NULL) {
+        rc = folio__job_error(job, FOLIO_EINVALID, "cannot parse the page "
+                              "as HTML");
+        goto done;
+    }
+    free(utf8);
+    utf8 = NULL;
+
+    base = folio__url_base(html, url, opts->base_url);
+    doc = folio_doc_new();
+    if (doc == NULL) {
+        rc = folio__job_error(job, FOLIO_ENOMEM, "out of memory");
+        goto done;
+    }
+
+    /* Metadata first: extraction removes the parts it reads. Missing
+     * metadata is no reason to lose the article. */
+    rc = folio__meta_extract(html, doc, base, job);
+    if (rc == FOLIO_ENOMEM)
+        goto done;
+    if (rc < 0)
+        folio__job_note(job, "metadata: %s", folio_status_str(rc));
+    meta = folio_doc_meta(doc);
+    if (opts->no_extract)
+        rc = folio__clean_whole(&res, html, job);
+    else
+        rc = folio__extract(&res, html, meta->title, job);
+    if (rc == FOLIO_ENOTFOUND || (rc == FOLIO_OK && res.root == NULL)) {
+        rc = folio__job_error(job, FOLIO_ENOTFOUND,
+                              "no article content found");
+        goto done;
+    }
+    if (rc < 0)
+        goto done;
+    if (res.fallback)
+        folio__job_warn(job, "no clear article found; converted a "
+                        "broader part of the page");
+    if (base == NULL && has_relative_urls(res.root))
+        folio__job_warn(job, "no base URL: relative links are kept as "
+                        "they are (use --base-url)");
+
+    if ((rc = folio__dom_to_doc(doc, res.root, base, job)) < 0)
+        goto done;
+    if (folio_node_first_child(folio_doc_root(doc)) == NULL) {
+        rc = folio__job_error(job, FOLIO_ENOTFOUND,
+                              "no article content found");
+        goto done;
+    }
+
+    /* Provenance. */
+    source = FIELD(in, source);
+    if (source == NULL)
+        source = url;
+    if (source == NULL && opts->input_path != NULL
+        && strcmp(opts->input_path, "-") != 0)
+        source = opts->input_path;
+    if (source != NULL
+        && folio_doc_set_meta(doc, FOLIO_META_SOURCE, source)
+           == FOLIO_ENOMEM) {
+        rc = FOLIO_ENOMEM;
+        goto done;
+    }
+    /* Hints from the container: a bad one (invalid UTF-8) is skipped. */
+    if (FIELD(in, captured) != NULL
+        && folio_doc_set_meta(doc, FOLIO_META_CAPTURED, FIELD(in, captured))
+           == FOLIO_ENOMEM) {
+        rc = FOLIO_ENOMEM;
+        goto done;
+    }
+    if (folio_doc_meta(doc)->title == NULL && FIELD(in, title_hint) != NULL
+        && folio_doc_set_meta(doc, FOLIO_META_TITLE, FIELD(in, title_hint))
+           == FOLIO_ENOMEM) {
+        rc = FOLIO_ENOMEM;
+        goto done;
+    }
+
+    if ((rc = folio__job_attach_assets(job, doc)) < 0)
+        goto done;
+
+#ifndef NDEBUG
+    if (folio_doc_check(doc) < 0) {
+        rc = folio__job_error(job, FOLIO_EINVALID, "internal: the imported "
+                              "document breaks the model's rules");
+        goto done;
+    }
+#endif
+    *out = doc;
+    doc = NULL;
+    rc = FOLIO_OK;
+done:
+    if (rc == FOLIO_ENOMEM)
+        folio__job_error(job, rc, "out of memory");
+    folio_doc_free(doc);
+    if (html != NULL)
+        xmlFreeDoc(html);
+    free(base);
+    free(utf8);
+    return rc;
+}

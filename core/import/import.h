@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: MIT */
+/* The HTML importer: bytes -> libxml2 tree -> metadata, extraction,
+ * cleaning -> folio_doc. Private to libfolio. */
+#ifndef FOLIO_IMPORT_H
+#define FOLIO_IMPORT_H
+
+#include <libxml/HTMLparser.h>
+#include <libxml/tree.h>
+#include <stdbool.h>
+
+#include "folio/folio.h"
+
+/* --- import.c: the whole pipeline -------------------------------------- */
+
+/* Converts `in` into a new document, using the job's options (base URL,
+ * encoding, no_extract) and reporting through the job. On success *out is
+ * owned by the caller. Errors: FOLIO_EINVALID (unparseable, not HTML),
+ * FOLIO_ENOTFOUND (no article content), FOLIO_ELIMIT, FOLIO_ENOMEM. */
+int folio__import_html(folio_doc **out, folio_job *job,
+                       const folio_html_input *in);
+
+/* --- charset.c ---------------------------------------------------------- */
+
+/* Decides the charset of `buf`: override (--encoding) > BOM > transport
+ * hint > <meta charset>/http-equiv in the first 1024 bytes > UTF-8 if
+ * valid > windows-1252. Labels are normalised per the WHATWG Encoding
+ * standard (iso-8859-1/us-ascii -> windows-1252, gb2312 -> GBK, ...).
+ * Returns a static canonical name usable with iconv; `*rule` names the rule
+ * that won (static). `*bom_len` is set to the BOM length to skip. */
+const char *folio__charset_detect(const unsigned char *buf, size_t len,
+                                  const char *override, const char *hint,
+                                  const char **rule, size_t *bom_len);
+
+/* Maps an encoding label ("Shift_JIS", " latin1 ") to the static iconv
+ * name folio__charset_detect would use, or NULL when the label is unknown.
+ * Lets the importer report an unusable --encoding or transport label. */
+const char *folio__charset_label(const char *label);
+
+/* Converts `len` bytes in `charset` to UTF-8 (malloc'd, NUL-terminated,
+ * invalid sequences replaced with U+FFFD). Returns FOLIO_OK,
+ * FOLIO_EUNSUPPORTED (unknown charset) or FOLIO_ENOMEM. */
+int folio__charset_to_utf8(char **out, size_t *out_len, const char *charset,
+                           const unsigned char *buf, size_t len);
+
+/* --- parse.c ------------------------------------------------------------ */
+
+/* Parses UTF-8 HTML with libxml2 (recover, no network, no entities, no
+ * errors printed). Returns NULL on failure. Free with xmlFreeDoc. */
+xmlDocPtr folio__html_parse(const char *utf8, size_t len, folio_job *job);
+
+/* --- url.c -------------------------------------------------------------- */
+
+/* Resolves `ref` against `base` (either may be NULL). Returns a malloc'd
+ * absolute URL, or a malloc'd copy of `ref` when it cannot be resolved;
+ * NULL only when out of memory. javascript:/vbscript: refs return NULL
+ * with *dropped set. */
+char *folio__url_resolve(const char *base, const char *ref, bool *dropped);
+
+/* Picks the best candidate of a srcset attribute value (the widest `w`
+ * descriptor, else the highest density `x`, else the first) and resolves it
+ * against `base`. Returns a malloc'd URL, or NULL when there is no usable
+ * candidate (or no memory). */
+char *folio__srcset_best(const char *base, const char *srcset);
+
+/* Returns the document base: --base-url, else <base href> resolved
+ * against the document URL, else the document URL, else the canonical
+ * link / og:url. malloc'd or NULL. */
+char *folio__url_base(xmlDocPtr html, const char *doc_url,
+                      const char *override);
+
+/* --- meta.c ------------------------------------------------------------- */
+
+/* Reads metadata from the parsed page (before extraction alters it) into
+ * `doc`: title, lang, dir, canonical URL, description, site name, and
+ * whatever else is cheap and reliable. */
+int folio__meta_extract(xmlDocPtr html, folio_doc *doc, const char *base_url,
+                        folio_job *job);
+
+/* --- extract.c ---------------------------------------------------------- */
+
+typedef struct folio__extract_result {
+    xmlNodePtr root;     /* the article subtree (inside `html`) */
+    bool fallback;       /* a looser pass or <body> was used */
+} folio__extract_result;
+
+/* Finds and cleans the main content of `html` in place. `title` (may be
+ * NULL) lets the extractor drop a duplicated headline. Returns FOLIO_OK,
+ * FOLIO_ENOTFOUND (nothing usable), FOLIO_ENOMEM. */
+int folio__extract(folio__extract_result *out, xmlDocPtr html,
+                   const char *title, folio_job *job);
+
+/* For --no-extract: cleans the whole <body> (scripts, styles, forms,
+ * hidden elements) and returns it. */
+int folio__clean_whole(folio__extract_result *out, xmlDocPtr html,
+                       folio_job *job);
+
+/* --- convert.c ---------------------------------------------------------- */
+
+/* Converts the article subtree `root` into blocks under the document
+ * root of `doc`, resolving every URL against `base_url`. Fills
+ * word_count and reading time. */
+int folio__dom_to_doc(folio_doc *doc, xmlNodePtr root, const char *base_url,
+                      folio_job *job);
+
+#endif

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: MIT */
+/* libxml2 HTML parsing of a page already converted to UTF-8. */
+#include "import.h"
+
+#include <limits.h>
+#include <pthread.h>
+
+#include <libxml/parser.h>
+#include <libxml/xmlerror.h>
+
+#include "job.h"
+
+static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+
+static void init_libxml(void)
+{
+    xmlInitParser();
+}
+
+/* Swallows the messages libxml2 would print to stderr. */
+static void silent_generic(void *ctx, const char *msg, ...)
+{
+    (void)ctx;
+    (void)msg;
+}
+
+xmlDocPtr folio__html_parse(const char *utf8, size_t len, folio_job *job)
+{
+    /* RECOVER: real pages are broken. NONET: never fetch anything.
+     * NOERROR/NOWARNING: the parser's complaints are not the user's
+     * business. IGNORE_ENC: the bytes are UTF-8 whatever a <meta charset>
+     * says (we converted them; libxml2 must not re-decode them).
+     * HUGE: lifts the nesting limit of 256, past which libxml2 silently
+     * drops the rest of the page; every walk in folio is iterative, so deep
+     * trees are safe. No NOBLANKS: whitespace is significant in <pre> and
+     * between inline elements. */
+    const int opts = HTML_PARSE_RECOVER | HTML_PARSE_NONET
+                     | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING
+                     | HTML_PARSE_COMPACT | HTML_PARSE_IGNORE_ENC
+                     | XML_PARSE_HUGE;
+    htmlParserCtxtPtr ctxt;
+    xmlDocPtr doc = NULL;
+    xmlGenericErrorFunc old_func;
+    void *old_ctx;
+
+    if (utf8 == NULL || len == 0 || len > INT_MAX)
+        return NULL;
+    pthread_once(&init_once, init_libxml);
+
+    /* Belt and braces: with NOERROR the HTML parser reports nothing, but a
+     * few libxml2 paths (encoding errors) go to the generic handler. In a
+     * threaded libxml2 that handler is per thread, so setting it around
+     * the call and restoring it changes no one else's state. */
+    old_func = xmlGenericError;
+    old_ctx = xmlGenericErrorContext;
+    xmlSetGenericErrorFunc(NULL, silent_generic);
+
+    ctxt = htmlNewParserCtxt();
+    if (ctxt == NULL)
+        goto done;
+    doc = htmlCtxtReadMemory(ctxt, utf8, (int)len, NULL, "UTF-8", opts);
+    htmlFreeParserCtxt(ctxt);
+    if (doc != NULL && xmlDocGetRootElement(doc) == NULL) {
+        xmlFreeDoc(doc);
+        doc = NULL;
+    }
+done:
+    xmlSetGenericErrorFunc(old_ctx, old_func);
+    if (doc == NULL)
+        folio__job_note(job, "libxml2 could not build a document");
+    return doc;
+}

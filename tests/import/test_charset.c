@@ -1,0 +1,514 @@
+/* SPDX-License-Identifier: MIT */
+/* Charset detection and conversion (core/import/charset.c), and the
+ * charset rules seen through a whole import. */
+#include <criterion/criterion.h>
+#include <iconv.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "folio/folio.h"
+#include "import.h"
+#include "job.h"
+#include "tree_dump.h"
+
+#define U(s) ((const unsigned char *)(s))
+
+static const char *detect(const char *buf, size_t len, const char *override,
+                          const char *hint, const char **rule, size_t *bom)
+{
+    return folio__charset_detect(U(buf), len, override, hint, rule, bom);
+}
+
+#define DETECT(s, ov, hint, rule, bom)                                       \
+    detect((s), sizeof(s) - 1, (ov), (hint), (rule), (bom))
+
+/* ------------------------------------------------------------------ */
+/* Detection                                                          */
+/* ------------------------------------------------------------------ */
+
+Test(charset_detect, bom_utf8)
+{
+    const char *rule;
+    size_t bom;
+    const char *cs = DETECT("\xEF\xBB\xBF<p>caf\xC3\xA9</p>", NULL, NULL,
+                            &rule, &bom);
+    cr_assert_str_eq(cs, "UTF-8");
+    cr_assert_str_eq(rule, "BOM");
+    cr_assert_eq(bom, 3);
+}
+
+Test(charset_detect, bom_utf16)
+{
+    const char *rule;
+    size_t bom;
+    cr_assert_str_eq(DETECT("\xFF\xFE<\0p\0", NULL, NULL, &rule, &bom),
+                     "UTF-16LE");
+    cr_assert_str_eq(rule, "BOM");
+    cr_assert_eq(bom, 2);
+    cr_assert_str_eq(DETECT("\xFE\xFF\0<\0p", NULL, NULL, &rule, &bom),
+                     "UTF-16BE");
+    cr_assert_eq(bom, 2);
+}
+
+Test(charset_detect, bom_beats_transport_and_meta)
+{
+    const char *rule;
+    size_t bom;
+    const char *cs = DETECT("\xEF\xBB\xBF<meta charset=koi8-r>", NULL,
+                            "shift_jis", &rule, &bom);
+    cr_assert_str_eq(cs, "UTF-8");
+    cr_assert_str_eq(rule, "BOM");
+}
+
+Test(charset_detect, override_beats_everything)
+{
+    const char *rule;
+    size_t bom;
+    const char *cs = DETECT("\xEF\xBB\xBF<meta charset=utf-8>", "latin1",
+                            "utf-8", &rule, &bom);
+    cr_assert_str_eq(cs, "WINDOWS-1252");
+    cr_assert_str_eq(rule, "--encoding");
+    /* A BOM of another encoding is left in the bytes. */
+    cr_assert_eq(bom, 0);
+    cs = DETECT("\xEF\xBB\xBFhi", "UTF-8", NULL, &rule, &bom);
+    cr_assert_str_eq(cs, "UTF-8");
+    cr_assert_eq(bom, 3);
+}
+
+Test(charset_detect, unknown_override_falls_through)
+{
+    const char *rule;
+    size_t bom;
+    const char *cs = DETECT("<meta charset=koi8-r>", "klingon-8", NULL,
+                            &rule, &bom);
+    cr_assert_str_eq(cs, "KOI8-R");
+    cr_assert_str_eq(rule, "meta");
+}
+
+Test(charset_detect, transport_beats_meta)
+{
+    const char *rule;
+    size_t bom;
+    const char *cs = DETECT("<meta charset=\"utf-8\"><p>x</p>", NULL,
+                            " Shift_JIS ", &rule, &bom);
+    cr_assert_str_eq(cs, "CP932");
+    cr_assert_str_eq(rule, "transport");
+    cr_assert_eq(bom, 0);
+}
+
+Test(charset_detect, meta_charset_quote_styles)
+{
+    const char *rule;
+    size_t bom;
+    cr_assert_str_eq(DETECT("<html><head><meta charset=\"koi8-r\">", NULL,
+                            NULL, &rule, &bom), "KOI8-R");
+    cr_assert_str_eq(rule, "meta");
+    cr_assert_str_eq(DETECT("<META CHARSET='ISO-8859-2'>", NULL, NULL,
+                            &rule, &bom), "ISO-8859-2");
+    cr_assert_str_eq(DETECT("<meta\tcharset = gbk >", NULL, NULL, &rule,
+                            &bom), "GB18030");
+    cr_assert_str_eq(DETECT("<meta name=x charset=euc-kr />", NULL, NULL,
+                            &rule, &bom), "CP949");
+}
+
+Test(charset_detect, valid_utf8_beats_stale_legacy_meta)
+{
+    const char *rule;
+    size_t bom;
+    /* Re-encoded to UTF-8 after the meta was written: the bytes win. */
+    cr_assert_str_eq(DETECT("<meta charset=gb2312><p>\xe4\xb8\xad\xe6\x96"
+                            "\x87</p>", NULL, NULL, &rule, &bom), "UTF-8");
+    cr_assert_str_eq(rule, "utf-8 check (beats a stale meta label)");
+    /* Real GBK bytes are not valid UTF-8: the meta stays in charge. */
+    cr_assert_str_eq(DETECT("<meta charset=gb2312><p>\xd6\xd0\xce\xc4</p>",
+                            NULL, NULL, &rule, &bom), "GB18030");
+    cr_assert_str_eq(rule, "meta");
+    /* Pure ASCII says nothing: the meta label is kept. */
+    cr_assert_str_eq(DETECT("<meta charset=koi8-r><p>ascii</p>", NULL, NULL,
+                            &rule, &bom), "KOI8-R");
+}
+
+Test(charset_detect, http_equiv_any_order)
+{
+    const char *rule;
+    size_t bom;
+    cr_assert_str_eq(DETECT("<meta http-equiv=\"Content-Type\" "
+                            "content=\"text/html; charset=Shift_JIS\">",
+                            NULL, NULL, &rule, &bom), "CP932");
+    cr_assert_str_eq(rule, "meta");
+    cr_assert_str_eq(DETECT("<meta content='text/html;charset=\"big5\"' "
+                            "HTTP-EQUIV='content-type'>",
+                            NULL, NULL, &rule, &bom), "BIG5-HKSCS");
+    /* content without the pragma is not a declaration */
+    cr_assert_str_eq(DETECT("<meta name=\"x\" content=\"text/html; "
+                            "charset=koi8-r\"><p>ok</p>",
+                            NULL, NULL, &rule, &bom), "UTF-8");
+    cr_assert_str_eq(rule, "utf-8 check");
+}
+
+Test(charset_detect, meta_in_comment_ignored)
+{
+    const char *rule;
+    size_t bom;
+    const char *cs = DETECT("<!-- <meta charset=koi8-r> --><p>caf\xC3\xA9",
+                            NULL, NULL, &rule, &bom);
+    cr_assert_str_eq(cs, "UTF-8");
+    cr_assert_str_eq(rule, "utf-8 check");
+    /* ...but found after the comment */
+    cs = DETECT("<!-- x --><meta charset=koi8-r>", NULL, NULL, &rule, &bom);
+    cr_assert_str_eq(cs, "KOI8-R");
+}
+
+Test(charset_detect, meta_in_attribute_value_ignored)
+{
+    const char *rule;
+    size_t bom;
+    const char *cs = DETECT("<div title=\"<meta charset=koi8-r>\">x</div>",
+                            NULL, NULL, &rule, &bom);
+    cr_assert_str_eq(cs, "UTF-8");
+}
+
+Test(charset_detect, meta_after_1024_bytes_ignored)
+{
+    char buf[1400];
+    const char *rule;
+    size_t bom;
+
+    memset(buf, ' ', sizeof buf);
+    memcpy(buf, "<html>", 6);
+    memcpy(buf + 1100, "<meta charset=koi8-r>", 21);
+    cr_assert_str_eq(detect(buf, sizeof buf, NULL, NULL, &rule, &bom),
+                     "UTF-8");
+    memcpy(buf + 500, "<meta charset=koi8-r>", 21);
+    cr_assert_str_eq(detect(buf, sizeof buf, NULL, NULL, &rule, &bom),
+                     "KOI8-R");
+}
+
+Test(charset_detect, meta_utf16_means_utf8)
+{
+    const char *rule;
+    size_t bom;
+    cr_assert_str_eq(DETECT("<meta charset=utf-16>", NULL, NULL, &rule,
+                            &bom), "UTF-8");
+    cr_assert_str_eq(rule, "meta");
+}
+
+Test(charset_detect, unknown_meta_label_falls_through)
+{
+    const char *rule;
+    size_t bom;
+    const char *cs = DETECT("<meta charset=x-nonsense><p>\x93hi\x94</p>",
+                            NULL, NULL, &rule, &bom);
+    cr_assert_str_eq(cs, "WINDOWS-1252");
+    cr_assert_str_eq(rule, "default (unknown meta label)");
+}
+
+Test(charset_detect, whatwg_labels)
+{
+    cr_assert_str_eq(folio__charset_label("ISO-8859-1"), "WINDOWS-1252");
+    cr_assert_str_eq(folio__charset_label("us-ascii"), "WINDOWS-1252");
+    cr_assert_str_eq(folio__charset_label("Latin1"), "WINDOWS-1252");
+    cr_assert_str_eq(folio__charset_label("gb2312"), "GB18030");
+    cr_assert_str_eq(folio__charset_label("x-gbk"), "GB18030");
+    cr_assert_str_eq(folio__charset_label("sjis"), "CP932");
+    cr_assert_str_eq(folio__charset_label("windows-31j"), "CP932");
+    cr_assert_str_eq(folio__charset_label("ms_kanji"), "CP932");
+    cr_assert_str_eq(folio__charset_label("EUC-KR"), "CP949");
+    cr_assert_str_eq(folio__charset_label("big5"), "BIG5-HKSCS");
+    cr_assert_str_eq(folio__charset_label("koi8-u"), "KOI8-U");
+    cr_assert_str_eq(folio__charset_label("iso-8859-15"), "ISO-8859-15");
+    cr_assert_str_eq(folio__charset_label("iso-8859-9"), "WINDOWS-1254");
+    cr_assert_str_eq(folio__charset_label("euc-jp"), "EUC-JP");
+    cr_assert_str_eq(folio__charset_label("utf-16"), "UTF-16LE");
+    cr_assert_str_eq(folio__charset_label("UTF8"), "UTF-8");
+    cr_assert_null(folio__charset_label("utf-7"));
+    cr_assert_null(folio__charset_label(""));
+    cr_assert_null(folio__charset_label(NULL));
+}
+
+Test(charset_detect, utf8_check_and_default)
+{
+    const char *rule;
+    size_t bom;
+    cr_assert_str_eq(DETECT("<p>na\xC3\xAFve \xE2\x80\x9Cq\xE2\x80\x9D</p>",
+                            NULL, NULL, &rule, &bom), "UTF-8");
+    cr_assert_str_eq(rule, "utf-8 check");
+    /* Overlong and surrogate encodings are not UTF-8. */
+    cr_assert_str_eq(DETECT("<p>\xC0\xAF</p>", NULL, NULL, &rule, &bom),
+                     "WINDOWS-1252");
+    cr_assert_str_eq(rule, "default");
+    cr_assert_str_eq(DETECT("<p>\xED\xA0\x80</p>", NULL, NULL, &rule, &bom),
+                     "WINDOWS-1252");
+    cr_assert_str_eq(DETECT("", NULL, NULL, &rule, &bom), "UTF-8");
+}
+
+/* ------------------------------------------------------------------ */
+/* Conversion                                                         */
+/* ------------------------------------------------------------------ */
+
+static char *conv(const char *cs, const char *bytes, size_t len)
+{
+    char *out = NULL;
+    size_t n = 0;
+    cr_assert_eq(folio__charset_to_utf8(&out, &n, cs, U(bytes), len),
+                 FOLIO_OK);
+    cr_assert_not_null(out);
+    cr_assert_eq(strlen(out), n);
+    return out;
+}
+
+#define CONV(cs, s) conv((cs), (s), sizeof(s) - 1)
+
+Test(charset_convert, windows1252_smart_quotes)
+{
+    char *s = CONV("WINDOWS-1252", "\x93Hello\x94 \x96 caf\xE9 \x80 5");
+    cr_assert_str_eq(s, "\xE2\x80\x9CHello\xE2\x80\x9D \xE2\x80\x93 "
+                        "caf\xC3\xA9 \xE2\x82\xAC 5");
+    free(s);
+}
+
+Test(charset_convert, shift_jis)
+{
+    /* 日本語のテキスト */
+    char *s = CONV("CP932", "\x93\xFA\x96\x7B\x8C\xEA\x82\xCC\x83\x65\x83"
+                            "\x4C\x83\x58\x83\x67");
+    cr_assert_str_eq(s, "日本語のテキスト");
+    free(s);
+}
+
+Test(charset_convert, gbk)
+{
+    char *s = CONV("GB18030", "\xD6\xD0\xCE\xC4 abc");
+    cr_assert_str_eq(s, "中文 abc");
+    free(s);
+}
+
+Test(charset_convert, koi8r)
+{
+    char *s = CONV("KOI8-R", "\xF0\xD2\xC9\xD7\xC5\xD4, \xCD\xC9\xD2!");
+    cr_assert_str_eq(s, "Привет, мир!");
+    free(s);
+}
+
+Test(charset_convert, utf16le_and_be)
+{
+    char *s = CONV("UTF-16LE", "<\0p\0>\0\xE9\0");
+    cr_assert_str_eq(s, "<p>é");
+    free(s);
+    s = CONV("UTF-16BE", "\0<\0p\0>\x26\x03");
+    cr_assert_str_eq(s, "<p>☃");
+    free(s);
+}
+
+Test(charset_convert, invalid_sequences_become_fffd)
+{
+    char *s = CONV("UTF-8", "a\xFF" "b\xE2\x82" "c\xC3");
+    cr_assert_str_eq(s, "a\xEF\xBF\xBD" "b\xEF\xBF\xBD" "c\xEF\xBF\xBD");
+    free(s);
+    /* A lone Shift_JIS lead byte at the end */
+    s = CONV("CP932", "ok\x93");
+    cr_assert_str_eq(s, "ok\xEF\xBF\xBD");
+    free(s);
+    /* An undefined windows-1252 byte does not fail the page. */
+    s = CONV("WINDOWS-1252", "x\x81y");
+    cr_assert_str_eq(s, "x\xEF\xBF\xBDy");
+    free(s);
+}
+
+Test(charset_convert, nul_becomes_fffd)
+{
+    char *s = conv("UTF-8", "a\0b", 3);
+    cr_assert_str_eq(s, "a\xEF\xBF\xBD" "b");
+    free(s);
+    s = conv("WINDOWS-1252", "a\0b", 3);
+    cr_assert_str_eq(s, "a\xEF\xBF\xBD" "b");
+    free(s);
+}
+
+Test(charset_convert, unknown_charset)
+{
+    char *out = (char *)1;
+    cr_assert_eq(folio__charset_to_utf8(&out, NULL, "NO-SUCH-CHARSET",
+                                        U("x"), 1), FOLIO_EUNSUPPORTED);
+    cr_assert_null(out);
+}
+
+/* ------------------------------------------------------------------ */
+/* Whole imports                                                      */
+/* ------------------------------------------------------------------ */
+
+/* Converts UTF-8 text to `cs` with iconv, as a page saved in that
+ * charset would hold it. */
+static char *encode(const char *cs, const char *utf8, size_t *len)
+{
+    iconv_t cd = iconv_open(cs, "UTF-8");
+    size_t in_left = strlen(utf8), out_cap = in_left * 4 + 16;
+    size_t out_left = out_cap;
+    char *out = malloc(out_cap), *o = out, *in = (char *)utf8;
+
+    cr_assert_neq(cd, (iconv_t)-1);
+    cr_assert_neq(iconv(cd, &in, &in_left, &o, &out_left), (size_t)-1);
+    iconv_close(cd);
+    *len = out_cap - out_left;
+    return out;
+}
+
+static folio_job *import_bytes(const char *bytes, size_t len,
+                               const char *encoding, const char *hint,
+                               int *rc)
+{
+    folio_job_options jo = FOLIO_JOB_OPTIONS_INIT;
+    folio_html_input in;
+    folio_job *job;
+
+    jo.encoding = encoding;
+    jo.no_extract = true;
+    job = folio_job_new(NULL, &jo);
+    cr_assert_not_null(job);
+    memset(&in, 0, sizeof in);
+    in.size = sizeof in;
+    in.html = U(bytes);
+    in.len = len;
+    in.charset = hint;
+    *rc = folio_job_import_html(job, &in);
+    return job;
+}
+
+static char *body_dump(folio_job *job)
+{
+    cr_assert_eq(folio_job_doc_count(job), 1);
+    return tree_dump(folio_doc_root(folio_job_doc(job, 0)));
+}
+
+static bool has_note(folio_job *job, const char *needle)
+{
+    size_t i;
+    for (i = 0; i < folio__job_note_count(job); i++)
+        if (strstr(folio__job_note_at(job, i), needle) != NULL)
+            return true;
+    return false;
+}
+
+Test(charset_import, shift_jis_http_equiv)
+{
+    size_t len;
+    int rc;
+    char *page = encode("SHIFT_JIS",
+        "<html><head><meta http-equiv=\"Content-Type\" "
+        "content=\"text/html; charset=Shift_JIS\"><title>日本</title>"
+        "</head><body><p>東京は晴れです。</p></body></html>", &len);
+    folio_job *job = import_bytes(page, len, NULL, NULL, &rc);
+    char *d;
+
+    cr_assert_eq(rc, FOLIO_OK, "%s", folio_job_error(job));
+    d = body_dump(job);
+    cr_assert_str_eq(d, "document{paragraph{\"東京は晴れです。\"}}");
+    cr_assert(has_note(job, "CP932 (meta)"));
+    free(d);
+    free(page);
+    folio_job_free(job);
+}
+
+Test(charset_import, windows1252_without_declaration)
+{
+    static const char page[] = "<p>\x93Quoted\x94 caf\xE9</p>";
+    int rc;
+    folio_job *job = import_bytes(page, sizeof page - 1, NULL, NULL, &rc);
+    char *d;
+
+    cr_assert_eq(rc, FOLIO_OK, "%s", folio_job_error(job));
+    d = body_dump(job);
+    cr_assert_str_eq(d, "document{paragraph{\"“Quoted” café\"}}");
+    cr_assert(has_note(job, "WINDOWS-1252 (default)"));
+    free(d);
+    folio_job_free(job);
+}
+
+Test(charset_import, transport_hint_koi8r)
+{
+    size_t len;
+    int rc;
+    char *page = encode("KOI8-R", "<p>Привет, мир!</p>", &len);
+    folio_job *job = import_bytes(page, len, NULL, "koi8-r", &rc);
+    char *d;
+
+    cr_assert_eq(rc, FOLIO_OK, "%s", folio_job_error(job));
+    d = body_dump(job);
+    cr_assert_str_eq(d, "document{paragraph{\"Привет, мир!\"}}");
+    cr_assert(has_note(job, "KOI8-R (transport)"));
+    free(d);
+    free(page);
+    folio_job_free(job);
+}
+
+Test(charset_import, encoding_override_gbk)
+{
+    size_t len;
+    int rc;
+    /* The page lies about its charset; --encoding knows better. */
+    char *page = encode("GBK", "<meta charset=\"utf-8\"><p>中文网页</p>",
+                        &len);
+    folio_job *job = import_bytes(page, len, "gb2312", NULL, &rc);
+    char *d;
+
+    cr_assert_eq(rc, FOLIO_OK, "%s", folio_job_error(job));
+    d = body_dump(job);
+    cr_assert_str_eq(d, "document{paragraph{\"中文网页\"}}");
+    cr_assert(has_note(job, "(--encoding)"));
+    free(d);
+    free(page);
+    folio_job_free(job);
+}
+
+Test(charset_import, utf16_with_bom)
+{
+    size_t len;
+    int rc;
+    char *body = encode("UTF-16LE", "<p>Grüße</p>", &len);
+    char *page = malloc(len + 2);
+    folio_job *job;
+    char *d;
+
+    page[0] = '\xFF';
+    page[1] = '\xFE';
+    memcpy(page + 2, body, len);
+    job = import_bytes(page, len + 2, NULL, NULL, &rc);
+    cr_assert_eq(rc, FOLIO_OK, "%s", folio_job_error(job));
+    d = body_dump(job);
+    cr_assert_str_eq(d, "document{paragraph{\"Grüße\"}}");
+    free(d);
+    free(body);
+    free(page);
+    folio_job_free(job);
+}
+
+Test(charset_import, converted_page_not_redecoded_by_libxml2)
+{
+    /* Declared windows-1252, really UTF-8 by --encoding: libxml2 must not
+     * re-decode the converted bytes because of the <meta>. */
+    static const char page[] =
+        "<html><head><meta charset=\"windows-1252\"></head>"
+        "<body><p>caf\xC3\xA9 \xE2\x80\x94 \xE6\x97\xA5</p></body></html>";
+    int rc;
+    folio_job *job = import_bytes(page, sizeof page - 1, "utf-8", NULL, &rc);
+    char *d;
+
+    cr_assert_eq(rc, FOLIO_OK, "%s", folio_job_error(job));
+    d = body_dump(job);
+    cr_assert_str_eq(d, "document{paragraph{\"café — 日\"}}");
+    free(d);
+    folio_job_free(job);
+}
+
+Test(charset_import, unknown_encoding_option_warns)
+{
+    static const char page[] = "<p>plain</p>";
+    int rc;
+    folio_job *job = import_bytes(page, sizeof page - 1, "no-such-thing",
+                                  NULL, &rc);
+
+    cr_assert_eq(rc, FOLIO_OK, "%s", folio_job_error(job));
+    cr_assert_geq(folio_job_warning_count(job), 1);
+    cr_assert_not_null(strstr(folio_job_warning_at(job, 0), "no-such-thing"));
+    folio_job_free(job);
+}
