@@ -1,0 +1,1340 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * folio: the command-line program.
+ *
+ *     folio [OPTIONS] [INPUT ...]
+ *
+ * Each input is read whole, converted by one job, and written to stdout,
+ * to the file named by -o, or into the folder named by -o. A failing
+ * input is reported and skipped; the exit status says whether every input
+ * was converted (0), some failed (1) or the command line was wrong (2).
+ * docs/cli.md is the user guide; docs/folio.1.md the manual page.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include "folio/folio.h"
+
+/* The libxml2 version for --version, when the build gives this program
+ * libxml2's headers (and so links it). */
+#if defined(__has_include)
+#if __has_include(<libxml/xmlversion.h>)
+#include <libxml/parser.h>
+#include <libxml/xmlversion.h>
+#define HAVE_LIBXML 1
+#endif
+#endif
+
+#define PROG "folio"
+
+enum { EXIT_CONVERTED = 0, EXIT_SOME_FAILED = 1, EXIT_USAGE = 2 };
+
+/* Largest input read, matching the job's default limit. */
+#define INPUT_LIMIT ((size_t)256 << 20)
+
+/* Bound on the -2, -3, ... suffixes tried for one output name. */
+#define MAX_SUFFIX 10000
+
+/* ------------------------------------------------------------------ */
+/* Messages                                                           */
+/* ------------------------------------------------------------------ */
+
+/* -1: errors only (-q); 0: errors and warnings; 1: notes too (-v). */
+static int verbosity;
+
+static void vsay(const char *kind, const char *file, const char *fmt,
+                 va_list ap)
+{
+    fputs(PROG ": ", stderr);
+    if (kind != NULL)
+        fprintf(stderr, "%s: ", kind);
+    if (file != NULL)
+        fprintf(stderr, "%s: ", file);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
+/* "folio: FILE: message" (FILE may be NULL). */
+static void FOLIO_PRINTF(2, 3) error_at(const char *file, const char *fmt,
+                                        ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsay(NULL, file, fmt, ap);
+    va_end(ap);
+}
+
+static void FOLIO_PRINTF(2, 3) warn_at(const char *file, const char *fmt,
+                                       ...)
+{
+    va_list ap;
+
+    if (verbosity < 0)
+        return;
+    va_start(ap, fmt);
+    vsay("warning", file, fmt, ap);
+    va_end(ap);
+}
+
+static void FOLIO_PRINTF(2, 3) note_at(const char *file, const char *fmt,
+                                       ...)
+{
+    va_list ap;
+
+    if (verbosity < 1)
+        return;
+    va_start(ap, fmt);
+    vsay("note", file, fmt, ap);
+    va_end(ap);
+}
+
+/* Reports a command-line mistake; the caller exits with EXIT_USAGE. */
+static void FOLIO_PRINTF(1, 2) usage_error(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsay(NULL, NULL, fmt, ap);
+    va_end(ap);
+    fputs("Try '" PROG " --help' for more information.\n", stderr);
+}
+
+/* ------------------------------------------------------------------ */
+/* Command line                                                       */
+/* ------------------------------------------------------------------ */
+
+typedef struct plugin_opt {
+    char *key;          /* owned copy of the part before '=' */
+    const char *value;  /* points into argv */
+    const char *arg;    /* the whole -O argument, for messages */
+} plugin_opt;
+
+typedef struct cli {
+    const char *to, *from, *output, *base_url, *encoding;
+    plugin_opt *opts;
+    size_t n_opts;
+    const char **dirs;
+    size_t n_dirs;
+    bool no_extract, no_default_plugins, force;
+    bool list_plugins, show_version, show_help;
+    char **inputs;
+    size_t n_inputs;
+} cli;
+
+enum {
+    OPT_BASE_URL = 256,
+    OPT_ENCODING,
+    OPT_NO_EXTRACT,
+    OPT_PLUGIN_DIR,
+    OPT_NO_DEFAULT_PLUGINS,
+    OPT_FORCE,
+    OPT_LIST_PLUGINS,
+    OPT_VERSION,
+};
+
+static const struct option long_options[] = {
+    { "to", required_argument, NULL, 't' },
+    { "from", required_argument, NULL, 'f' },
+    { "output", required_argument, NULL, 'o' },
+    { "option", required_argument, NULL, 'O' },
+    { "base-url", required_argument, NULL, OPT_BASE_URL },
+    { "encoding", required_argument, NULL, OPT_ENCODING },
+    { "no-extract", no_argument, NULL, OPT_NO_EXTRACT },
+    { "plugin-dir", required_argument, NULL, OPT_PLUGIN_DIR },
+    { "no-default-plugins", no_argument, NULL, OPT_NO_DEFAULT_PLUGINS },
+    { "force", no_argument, NULL, OPT_FORCE },
+    { "list-plugins", no_argument, NULL, OPT_LIST_PLUGINS },
+    { "version", no_argument, NULL, OPT_VERSION },
+    { "help", no_argument, NULL, 'h' },
+    { "quiet", no_argument, NULL, 'q' },
+    { "verbose", no_argument, NULL, 'v' },
+    { NULL, 0, NULL, 0 },
+};
+
+static const char help_text[] =
+    "Usage: " PROG " [OPTIONS] [INPUT ...]\n"
+    "Convert web articles (HTML pages) into clean documents.\n"
+    "\n"
+    "INPUT is a file, or '-' for standard input (the default when no INPUT\n"
+    "is given). The result goes to standard output unless -o is given.\n"
+    "\n"
+    "Options:\n"
+    "  -t, --to FORMAT         output format (default: markdown)\n"
+    "  -f, --from FORMAT       input format (default: detected from the\n"
+    "                          input's bytes)\n"
+    "  -o, --output PATH       write to file PATH, or into folder PATH as\n"
+    "                          <input name>.<extension>; with several\n"
+    "                          inputs PATH must be a folder (a trailing '/'\n"
+    "                          creates it); '-' is standard output\n"
+    "  -O, --option KEY=VALUE  set an option of the input or output plugin\n"
+    "                          (repeatable; --list-plugins lists them)\n"
+    "      --base-url URL      resolve relative links against URL\n"
+    "      --encoding NAME     read the input as character encoding NAME\n"
+    "      --no-extract        convert the whole page, not just the article\n"
+    "      --force             let outputs written into a folder replace\n"
+    "                          existing files (default: add -2, -3, ...)\n"
+    "      --plugin-dir DIR    search DIR for plugins first (repeatable)\n"
+    "      --no-default-plugins\n"
+    "                          search only --plugin-dir folders and\n"
+    "                          $FOLIO_PLUGIN_PATH for plugins\n"
+    "      --list-plugins      list the plugins found, their options and\n"
+    "                          the plugin files refused, then exit\n"
+    "  -q, --quiet             print errors only, no warnings\n"
+    "  -v, --verbose           print notes as well as warnings\n"
+    "  -h, --help              print this help, then exit\n"
+    "      --version           print version information, then exit\n"
+    "\n"
+    "Environment:\n"
+    "  FOLIO_PLUGIN_PATH       colon-separated plugin folders, searched\n"
+    "                          after the --plugin-dir folders\n"
+    "\n"
+    "Exit status: 0 if every input was converted, 1 if some input failed,\n"
+    "2 for a usage error.\n";
+
+static void cli_free(cli *c)
+{
+    for (size_t i = 0; i < c->n_opts; i++)
+        free(c->opts[i].key);
+    free(c->opts);
+    free(c->dirs);
+}
+
+/* Returns `arr` (of `size`-byte items) grown to hold n + 1 items, or NULL
+ * on no memory (then `arr` is unchanged). */
+static void *grow_array(void *arr, size_t n, size_t size)
+{
+    if (n >= ((size_t)-1 / 2) / size)
+        return NULL;
+    return realloc(arr, (n + 1) * size);
+}
+
+/* Parses argv. Returns EXIT_CONVERTED to go on, or the exit status. */
+static int parse_args(cli *c, int argc, char **argv)
+{
+    int ch;
+
+    memset(c, 0, sizeof *c);
+    opterr = 1;
+    while ((ch = getopt_long(argc, argv, "t:f:o:O:hqv", long_options,
+                             NULL)) != -1) {
+        switch (ch) {
+        case 't':
+            c->to = optarg;
+            break;
+        case 'f':
+            c->from = optarg;
+            break;
+        case 'o':
+            if (*optarg == '\0') {
+                usage_error("-o: empty path");
+                return EXIT_USAGE;
+            }
+            c->output = optarg;
+            break;
+        case 'O': {
+            const char *eq = strchr(optarg, '=');
+            plugin_opt *o;
+
+            if (eq == NULL || eq == optarg) {
+                usage_error("-O %s: expected KEY=VALUE", optarg);
+                return EXIT_USAGE;
+            }
+            o = grow_array(c->opts, c->n_opts, sizeof *c->opts);
+            if (o == NULL)
+                goto nomem;
+            c->opts = o;
+            o = &c->opts[c->n_opts];
+            o->key = strndup(optarg, (size_t)(eq - optarg));
+            if (o->key == NULL)
+                goto nomem;
+            o->value = eq + 1;
+            o->arg = optarg;
+            c->n_opts++;
+            break;
+        }
+        case OPT_BASE_URL:
+            c->base_url = optarg;
+            break;
+        case OPT_ENCODING:
+            c->encoding = optarg;
+            break;
+        case OPT_NO_EXTRACT:
+            c->no_extract = true;
+            break;
+        case OPT_PLUGIN_DIR: {
+            const char **d = grow_array(c->dirs, c->n_dirs, sizeof *c->dirs);
+
+            if (d == NULL)
+                goto nomem;
+            c->dirs = d;
+            c->dirs[c->n_dirs++] = optarg;
+            break;
+        }
+        case OPT_NO_DEFAULT_PLUGINS:
+            c->no_default_plugins = true;
+            break;
+        case OPT_FORCE:
+            c->force = true;
+            break;
+        case OPT_LIST_PLUGINS:
+            c->list_plugins = true;
+            break;
+        case OPT_VERSION:
+            c->show_version = true;
+            break;
+        case 'h':
+            c->show_help = true;
+            break;
+        case 'q':
+            verbosity = -1;
+            break;
+        case 'v':
+            verbosity = 1;
+            break;
+        default:
+            /* getopt_long has printed what is wrong. */
+            fputs("Try '" PROG " --help' for more information.\n", stderr);
+            return EXIT_USAGE;
+        }
+    }
+    c->inputs = argv + optind;
+    c->n_inputs = (size_t)(argc - optind);
+    return EXIT_CONVERTED;
+
+nomem:
+    error_at(NULL, "out of memory");
+    return EXIT_SOME_FAILED;
+}
+
+/* ------------------------------------------------------------------ */
+/* --version and --list-plugins                                       */
+/* ------------------------------------------------------------------ */
+
+static void print_version(void)
+{
+    printf("%s %s\n", PROG, folio_version());
+    printf("plugin ABI %d.%d\n", FOLIO_ABI_MAJOR, FOLIO_ABI_MINOR);
+#ifdef HAVE_LIBXML
+    {
+        /* xmlParserVersion is the run-time library's, e.g. "20914". */
+        long v = strtol(xmlParserVersion, NULL, 10);
+
+        printf("libxml2 %ld.%ld.%ld\n", v / 10000, v / 100 % 100, v % 100);
+    }
+#else
+    printf("libxml2 (version not known to this build)\n");
+#endif
+}
+
+static const char *kind_name(folio_plugin_kind k)
+{
+    return k == FOLIO_PLUGIN_INPUT    ? "input"
+           : k == FOLIO_PLUGIN_OUTPUT ? "output"
+                                      : "?";
+}
+
+/* Writes a plugin's formats as "a, b, c" into buf. */
+static void format_list(const folio_plugin *p, char *buf, size_t size)
+{
+    size_t len = 0;
+
+    buf[0] = '\0';
+    for (size_t i = 0; p->formats != NULL && p->formats[i] != NULL; i++) {
+        int n = snprintf(buf + len, size - len, "%s%s", i > 0 ? ", " : "",
+                         p->formats[i]);
+
+        if (n < 0 || (size_t)n >= size - len)
+            break;
+        len += (size_t)n;
+    }
+    if (len == 0)
+        snprintf(buf, size, "-");
+}
+
+static int cell_width(const char *s, int w)
+{
+    size_t n = strlen(s);
+
+    return n > (size_t)w ? (n > 200 ? 200 : (int)n) : w;
+}
+
+/* Describes an option's values: "bool", "a|b|c", ... */
+static const char *option_values(const folio_option *o)
+{
+    switch (o->type) {
+    case FOLIO_OPTION_STRING:
+        return "text";
+    case FOLIO_OPTION_INT:
+        return "integer";
+    case FOLIO_OPTION_BOOL:
+        return "true|false";
+    case FOLIO_OPTION_ENUM:
+        return o->choices != NULL ? o->choices : "?";
+    default:
+        return "?";
+    }
+}
+
+/* Lists the -O keys of every plugin that has some. */
+static void print_options(const folio_registry *reg)
+{
+    size_t n = folio_registry_count(reg);
+    bool any = false;
+
+    for (size_t i = 0; i < n; i++) {
+        const folio_plugin *p = folio_registry_at(reg, i);
+
+        for (size_t k = 0; p->options != NULL && p->options[k].name != NULL;
+             k++) {
+            const folio_option *o = &p->options[k];
+
+            if (!any)
+                printf("\nOptions (-O KEY=VALUE):\n");
+            any = true;
+            printf("  %s: %s=%s", p->name, o->name, option_values(o));
+            if (o->default_value != NULL)
+                printf(" (default %s)", o->default_value);
+            if (o->help != NULL)
+                printf("\n      %s", o->help);
+            putchar('\n');
+        }
+    }
+}
+
+static void list_plugins(const folio_registry *reg)
+{
+    size_t n = folio_registry_count(reg);
+    size_t nf = folio_registry_failure_count(reg);
+    int wn = 4, wk = 4, wv = 7, wf = 7;
+    char fmt[512];
+
+    for (size_t i = 0; i < n; i++) {
+        const folio_plugin *p = folio_registry_at(reg, i);
+
+        format_list(p, fmt, sizeof fmt);
+        wn = cell_width(p->name != NULL ? p->name : "", wn);
+        wk = cell_width(kind_name(p->kind), wk);
+        wv = cell_width(p->version != NULL ? p->version : "", wv);
+        wf = cell_width(fmt, wf);
+    }
+
+    if (n == 0) {
+        printf("No plugins found.\n");
+    } else {
+        printf("%-*s  %-*s  %-*s  %-*s  %s\n", wn, "NAME", wk, "KIND", wv,
+               "VERSION", wf, "FORMATS", "PATH");
+        for (size_t i = 0; i < n; i++) {
+            const folio_plugin *p = folio_registry_at(reg, i);
+            const char *path = folio_registry_path_at(reg, i);
+
+            format_list(p, fmt, sizeof fmt);
+            printf("%-*s  %-*s  %-*s  %-*s  %s\n", wn,
+                   p->name != NULL ? p->name : "", wk, kind_name(p->kind),
+                   wv, p->version != NULL ? p->version : "", wf, fmt,
+                   path != NULL ? path : "(built in)");
+        }
+    }
+
+    print_options(reg);
+
+    if (nf > 0) {
+        printf("\nRefused plugin files:\n");
+        for (size_t i = 0; i < nf; i++)
+            printf("  %s\n", folio_registry_failure_at(reg, i));
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Plugin selection and -O checks                                     */
+/* ------------------------------------------------------------------ */
+
+/* Finds the plugin for -t/-f, or explains why there is none. */
+static const folio_plugin *pick_plugin(const folio_registry *reg,
+                                       folio_plugin_kind kind,
+                                       const char *name)
+{
+    const folio_plugin *p = folio_registry_find(reg, kind, name);
+    const char *what = kind == FOLIO_PLUGIN_INPUT ? "input" : "output";
+    const char *why;
+
+    if (p != NULL)
+        return p;
+    why = folio_registry_failure_for(reg, name);
+    if (why != NULL) {
+        error_at(name, "%s format not available (%s)", what, why);
+    } else if (folio_registry_find(reg,
+                                   kind == FOLIO_PLUGIN_INPUT
+                                       ? FOLIO_PLUGIN_OUTPUT
+                                       : FOLIO_PLUGIN_INPUT,
+                                   name) != NULL) {
+        error_at(name, "not an %s format (it is an %s format)", what,
+                 kind == FOLIO_PLUGIN_INPUT ? "output" : "input");
+    } else {
+        error_at(name,
+                 "unknown %s format ('" PROG " --list-plugins' lists them)",
+                 what);
+    }
+    return NULL;
+}
+
+/* Appends "key (plugin)" for each option of p to buf. */
+static void append_keys(const folio_plugin *p, char *buf, size_t size,
+                        size_t *len)
+{
+    for (size_t i = 0; p->options != NULL && p->options[i].name != NULL;
+         i++) {
+        int n = snprintf(buf + *len, size - *len, "%s%s (%s)",
+                         *len > 0 ? ", " : "", p->options[i].name, p->name);
+
+        if (n < 0 || (size_t)n >= size - *len)
+            return;
+        *len += (size_t)n;
+    }
+}
+
+/*
+ * Checks every -O against the output plugin, then the input plugin (the
+ * -f one, else every input plugin, since the input's format is only known
+ * once it is read). Returns true when all are accepted.
+ */
+static bool check_options(const cli *c, const folio_registry *reg,
+                          const folio_plugin *out, const folio_plugin *in)
+{
+    size_t np = folio_registry_count(reg);
+
+    for (size_t i = 0; i < c->n_opts; i++) {
+        const plugin_opt *o = &c->opts[i];
+        char msg[512];
+        char keys[1024];
+        size_t klen = 0;
+        int rc;
+        bool ok = false;
+
+        rc = folio_plugin_check_option(out, o->key, o->value, msg,
+                                       sizeof msg);
+        if (rc == FOLIO_OK)
+            continue;
+        if (rc != FOLIO_ENOTFOUND) {
+            usage_error("-O %s: %s", o->arg, msg);
+            return false;
+        }
+        append_keys(out, keys, sizeof keys, &klen);
+        for (size_t k = 0; k < np && !ok; k++) {
+            const folio_plugin *p = folio_registry_at(reg, k);
+
+            if (p->kind != FOLIO_PLUGIN_INPUT || (in != NULL && p != in))
+                continue;
+            rc = folio_plugin_check_option(p, o->key, o->value, msg,
+                                           sizeof msg);
+            if (rc == FOLIO_OK) {
+                ok = true;
+            } else if (rc != FOLIO_ENOTFOUND) {
+                usage_error("-O %s: %s", o->arg, msg);
+                return false;
+            } else {
+                append_keys(p, keys, sizeof keys, &klen);
+            }
+        }
+        if (ok)
+            continue;
+        if (klen == 0)
+            usage_error("-O %s: unknown option '%s' (the plugins in use "
+                        "take no options)",
+                        o->arg, o->key);
+        else
+            usage_error("-O %s: unknown option '%s'; known keys: %s", o->arg,
+                        o->key, keys);
+        return false;
+    }
+    return true;
+}
+
+/* ------------------------------------------------------------------ */
+/* Reading an input                                                   */
+/* ------------------------------------------------------------------ */
+
+/* Reads all of `fd` into *out (malloc'd). Returns 0, or -1 with a message
+ * printed. `known` is the size fstat reported for a regular file. */
+static int read_fd(int fd, const char *name, size_t known,
+                   unsigned char **out, size_t *out_len)
+{
+    size_t cap = known > 0 ? known + 1 : 64 * 1024;
+    size_t len = 0;
+    unsigned char *buf = malloc(cap);
+
+    if (buf == NULL) {
+        error_at(name, "out of memory");
+        return -1;
+    }
+    for (;;) {
+        ssize_t n;
+
+        if (len == cap) {
+            size_t ncap = cap * 2;
+            unsigned char *nb;
+
+            /* One byte past the limit is enough to know it is too big. */
+            if (ncap > INPUT_LIMIT + 1)
+                ncap = INPUT_LIMIT + 1;
+            if (ncap <= len) {
+                error_at(name, "input is larger than the limit (%zu MiB)",
+                         INPUT_LIMIT >> 20);
+                free(buf);
+                return -1;
+            }
+            nb = realloc(buf, ncap);
+            if (nb == NULL) {
+                error_at(name, "out of memory");
+                free(buf);
+                return -1;
+            }
+            buf = nb;
+            cap = ncap;
+        }
+        n = read(fd, buf + len, cap - len);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            error_at(name, "%s", strerror(errno));
+            free(buf);
+            return -1;
+        }
+        if (n == 0)
+            break;
+        len += (size_t)n;
+    }
+    if (len > INPUT_LIMIT) {
+        error_at(name, "input is larger than the limit (%zu MiB)",
+                 INPUT_LIMIT >> 20);
+        free(buf);
+        return -1;
+    }
+    *out = buf;
+    *out_len = len;
+    return 0;
+}
+
+/* Reads `path` ("-": stdin) whole. Returns 0, or -1 with a message. */
+static int read_input(const char *path, const char *name,
+                      unsigned char **out, size_t *out_len)
+{
+    bool is_stdin = strcmp(path, "-") == 0;
+    int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    size_t known = 0;
+    int rc = -1;
+
+    if (fd < 0) {
+        error_at(name, "%s", strerror(errno));
+        return -1;
+    }
+    if (fstat(fd, &st) != 0) {
+        error_at(name, "%s", strerror(errno));
+        goto done;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        error_at(name, "is a directory");
+        goto done;
+    }
+    if (S_ISREG(st.st_mode)) {
+        /* Refuse a too-large file before reading any of it. */
+        if ((unsigned long long)st.st_size > INPUT_LIMIT) {
+            error_at(name, "input is larger than the limit (%zu MiB)",
+                     INPUT_LIMIT >> 20);
+            goto done;
+        }
+        known = (size_t)st.st_size;
+    }
+    if (read_fd(fd, name, known, out, out_len) < 0)
+        goto done;
+    if (*out_len == 0) {
+        free(*out);
+        *out = NULL;
+        error_at(name, "empty input");
+        goto done;
+    }
+    rc = 0;
+
+done:
+    if (!is_stdin)
+        close(fd);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Writing outputs                                                    */
+/* ------------------------------------------------------------------ */
+
+/* An output held in memory until it is complete, so a failed conversion
+ * never leaves half a document on stdout or on disk. */
+typedef struct membuf {
+    char *p;
+    size_t len, cap;
+} membuf;
+
+static int membuf_write(void *sink, const char *bytes, size_t len)
+{
+    membuf *m = sink;
+
+    if (len > m->cap - m->len) {
+        size_t cap = m->cap != 0 ? m->cap : 16 * 1024;
+        char *p;
+
+        while (len > cap - m->len) {
+            if (cap > (size_t)-1 / 2)
+                return -1;
+            cap *= 2;
+        }
+        p = realloc(m->p, cap);
+        if (p == NULL)
+            return -1;
+        m->p = p;
+        m->cap = cap;
+    }
+    if (len > 0)
+        memcpy(m->p + m->len, bytes, len);
+    m->len += len;
+    return 0;
+}
+
+static int write_all(int fd, const char *p, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+/* The temporary file being written, removed if a signal ends the run. */
+static char pending_tmp[PATH_MAX];
+static volatile sig_atomic_t pending_tmp_set;
+
+static void on_fatal_signal(int sig)
+{
+    if (pending_tmp_set)
+        unlink(pending_tmp);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void set_pending_tmp(const char *path)
+{
+    pending_tmp_set = 0;
+    if (path != NULL && strlen(path) < sizeof pending_tmp) {
+        memcpy(pending_tmp, path, strlen(path) + 1);
+        pending_tmp_set = 1;
+    }
+}
+
+/* The mode a new output file gets, as open(0666) would give it. */
+static mode_t new_file_mode;
+
+/* Returns a malloc'd "a/b" (or "b" when a is "."), NULL on no memory. */
+static char *join_path(const char *dir, const char *name)
+{
+    size_t ld = strlen(dir), ln = strlen(name);
+    bool slash = ld > 0 && dir[ld - 1] != '/';
+    char *s = malloc(ld + ln + 2);
+
+    if (s == NULL)
+        return NULL;
+    memcpy(s, dir, ld);
+    if (slash)
+        s[ld++] = '/';
+    memcpy(s + ld, name, ln + 1);
+    return s;
+}
+
+/* Returns a malloc'd copy of the folder part of `path` ("." if none). */
+static char *dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+
+    if (slash == NULL)
+        return strdup(".");
+    if (slash == path)
+        return strdup("/");
+    return strndup(path, (size_t)(slash - path));
+}
+
+/*
+ * Writes `data` to a new temporary file in `dir`. On success *tmp_out is
+ * its malloc'd path; on failure returns -1 with errno set and no file
+ * left behind.
+ */
+static int write_temp(const char *dir, const char *data, size_t len,
+                      char **tmp_out)
+{
+    char *tmp = join_path(dir, ".folio-XXXXXX");
+    int fd, saved;
+
+    if (tmp == NULL) {
+        errno = ENOMEM;
+        return -1;
+    }
+    fd = mkstemp(tmp);
+    if (fd < 0) {
+        saved = errno;
+        free(tmp);
+        errno = saved;
+        return -1;
+    }
+    set_pending_tmp(tmp);
+    /* mkstemp makes the file 0600; give it the mode a plain create would. */
+    if (fchmod(fd, new_file_mode) != 0 || write_all(fd, data, len) != 0) {
+        saved = errno;
+        close(fd);
+        goto fail;
+    }
+    if (close(fd) != 0) {
+        saved = errno;
+        goto fail;
+    }
+    *tmp_out = tmp;
+    return 0;
+
+fail:
+    unlink(tmp);
+    set_pending_tmp(NULL);
+    free(tmp);
+    errno = saved;
+    return -1;
+}
+
+/* Moves `tmp` to `dest` unless `dest` exists. Returns 0, -1 with errno
+ * (EEXIST when taken). link() makes the check and the move one step, so
+ * two runs cannot both take the same name. */
+static int place_noclobber(const char *tmp, const char *dest)
+{
+    int fd;
+
+    if (link(tmp, dest) == 0) {
+        unlink(tmp);
+        return 0;
+    }
+    if (errno == EEXIST)
+        return -1;
+    /* File systems without hard links: claim the name, then replace it. */
+    fd = open(dest, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return -1;
+    close(fd);
+    if (rename(tmp, dest) != 0) {
+        int saved = errno;
+
+        unlink(dest);
+        errno = saved;
+        return -1;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* The run                                                            */
+/* ------------------------------------------------------------------ */
+
+typedef enum out_mode { TO_STDOUT, TO_FILE, TO_DIR } out_mode;
+
+typedef struct run {
+    const cli *c;
+    folio_registry *reg;
+    const folio_plugin *out, *in;
+    const char *ext;     /* extension of output files, without the dot */
+    out_mode mode;
+    char **claimed;      /* paths written in this run (TO_DIR) */
+    size_t n_claimed;
+    bool stdout_broken;  /* stdout is gone: stop converting */
+} run;
+
+static bool is_claimed(const run *r, const char *path)
+{
+    for (size_t i = 0; i < r->n_claimed; i++) {
+        if (strcmp(r->claimed[i], path) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* Records `path` (taking ownership). Returns false on no memory. */
+static bool claim(run *r, char *path)
+{
+    char **p = grow_array(r->claimed, r->n_claimed, sizeof *r->claimed);
+
+    if (p == NULL)
+        return false;
+    r->claimed = p;
+    r->claimed[r->n_claimed++] = path;
+    return true;
+}
+
+/* The input's file name without folder and last extension ("stdin" for
+ * "-"). malloc'd. */
+static char *input_stem(const char *input)
+{
+    const char *base = strrchr(input, '/');
+    const char *dot;
+
+    if (strcmp(input, "-") == 0)
+        return strdup("stdin");
+    base = base != NULL ? base + 1 : input;
+    if (*base == '\0')
+        return strdup("output");
+    dot = strrchr(base, '.');
+    if (dot == NULL || dot == base)
+        return strdup(base);
+    return strndup(base, (size_t)(dot - base));
+}
+
+/* Splits "dir/name.ext" (-o FILE) into a stem and extension for numbered
+ * names: "out.md" -> "out", "md". */
+static void split_ext(const char *base, char **stem, const char **ext)
+{
+    const char *dot = strrchr(base, '.');
+
+    if (dot == NULL || dot == base) {
+        *stem = strdup(base);
+        *ext = NULL;
+    } else {
+        *stem = strndup(base, (size_t)(dot - base));
+        *ext = dot + 1;
+    }
+}
+
+/*
+ * Places a finished temporary file under `dir` as STEM.EXT, or STEM-2.EXT,
+ * STEM-3.EXT... when the name is taken by an earlier output of this run
+ * or, without --force, by an existing file. `label` names the input.
+ */
+static int place_numbered(run *r, const char *label, const char *tmp,
+                          const char *dir, const char *stem, const char *ext)
+{
+    bool renamed_for_existing = false;
+    char *first = NULL;
+
+    for (unsigned k = 1; k <= MAX_SUFFIX; k++) {
+        char name[NAME_MAX + 1];
+        char *path;
+        int n;
+
+        if (k == 1)
+            n = snprintf(name, sizeof name, "%s%s%s", stem,
+                         ext != NULL ? "." : "", ext != NULL ? ext : "");
+        else
+            n = snprintf(name, sizeof name, "%s-%u%s%s", stem, k,
+                         ext != NULL ? "." : "", ext != NULL ? ext : "");
+        if (n < 0 || (size_t)n >= sizeof name) {
+            error_at(label, "output file name too long for %s", dir);
+            goto fail;
+        }
+        path = join_path(dir, name);
+        if (path == NULL) {
+            error_at(label, "out of memory");
+            goto fail;
+        }
+        if (is_claimed(r, path)) {
+            free(path);
+            continue;
+        }
+        if (r->c->force ? rename(tmp, path) == 0
+                        : place_noclobber(tmp, path) == 0) {
+            if (renamed_for_existing)
+                warn_at(label, "%s exists; wrote %s instead (--force "
+                        "replaces existing files)", first, path);
+            note_at(label, "wrote %s", path);
+            free(first);
+            if (!claim(r, path)) {
+                free(path);
+                error_at(label, "out of memory");
+                return -1;
+            }
+            return 0;
+        }
+        if (errno != EEXIST) {
+            error_at(label, "%s: %s", path, strerror(errno));
+            free(path);
+            goto fail;
+        }
+        if (first == NULL) {
+            first = path;
+            renamed_for_existing = true;
+        } else {
+            free(path);
+        }
+    }
+    error_at(label, "no free output name for %s in %s", stem, dir);
+
+fail:
+    free(first);
+    unlink(tmp);
+    return -1;
+}
+
+/* Writes output `i` of `n` of one input to its destination. */
+static int emit(run *r, const char *input, const char *label,
+                const membuf *m, size_t i, size_t n)
+{
+    const char *output = r->c->output;
+    char *dir = NULL, *stem = NULL, *tmp = NULL;
+    const char *ext = r->ext;
+    int rc = -1;
+
+    if (r->mode == TO_STDOUT) {
+        if (write_all(STDOUT_FILENO, m->p, m->len) != 0) {
+            error_at(label, "cannot write to standard output: %s",
+                     strerror(errno));
+            r->stdout_broken = true;
+            return -1;
+        }
+        return 0;
+    }
+
+    if (r->mode == TO_FILE) {
+        dir = dir_of(output);
+        if (n > 1) {
+            const char *slash = strrchr(output, '/');
+
+            split_ext(slash != NULL ? slash + 1 : output, &stem, &ext);
+        }
+    } else {
+        dir = strdup(output);
+        stem = input_stem(input);
+    }
+    if (dir == NULL || ((n > 1 || r->mode == TO_DIR) && stem == NULL)) {
+        error_at(label, "out of memory");
+        goto done;
+    }
+    if (n > 1) {
+        /* Several documents from one input: STEM-1, STEM-2, ... */
+        char *numbered = malloc(strlen(stem) + 24);
+
+        if (numbered == NULL) {
+            error_at(label, "out of memory");
+            goto done;
+        }
+        sprintf(numbered, "%s-%zu", stem, i + 1);
+        free(stem);
+        stem = numbered;
+    }
+
+    if (write_temp(dir, m->p, m->len, &tmp) != 0) {
+        error_at(label, "cannot write in %s: %s", dir, strerror(errno));
+        goto done;
+    }
+    if (r->mode == TO_FILE && n == 1) {
+        /* The user named this file: replacing it is what they asked. */
+        if (rename(tmp, output) != 0) {
+            error_at(label, "%s: %s", output, strerror(errno));
+            unlink(tmp);
+            goto done;
+        }
+        note_at(label, "wrote %s", output);
+        rc = 0;
+    } else {
+        rc = place_numbered(r, label, tmp, dir, stem, ext);
+    }
+
+done:
+    set_pending_tmp(NULL);
+    free(tmp);
+    free(stem);
+    free(dir);
+    return rc;
+}
+
+/* Prints the job's notes (with -v) and warnings (unless -q). */
+static void print_warnings(const folio_job *job)
+{
+    size_t n = folio_job_note_count(job);
+
+    for (size_t i = 0; i < n; i++)
+        note_at(NULL, "%s", folio_job_note_at(job, i));
+    n = folio_job_warning_count(job);
+    for (size_t i = 0; i < n; i++)
+        warn_at(NULL, "%s", folio_job_warning_at(job, i));
+}
+
+/* Converts one input. Returns 0 or -1 (reported). */
+static int convert(run *r, const char *input)
+{
+    const cli *c = r->c;
+    bool is_stdin = strcmp(input, "-") == 0;
+    const char *label = input;
+    folio_job_options jo = FOLIO_JOB_OPTIONS_INIT;
+    folio_job *job = NULL;
+    const folio_plugin *in = r->in;
+    unsigned char *buf = NULL;
+    size_t len = 0, ndocs = 0;
+    membuf *outs = NULL;
+    int rc = -1;
+
+    if (read_input(input, label, &buf, &len) != 0)
+        return -1;
+
+    jo.input_path = is_stdin ? NULL : input;
+    jo.base_url = c->base_url;
+    jo.encoding = c->encoding;
+    jo.no_extract = c->no_extract;
+    jo.max_input = INPUT_LIMIT;
+    job = folio_job_new(r->reg, &jo);
+    if (job == NULL) {
+        error_at(label, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < c->n_opts; i++) {
+        if (folio_job_set_option(job, c->opts[i].key, c->opts[i].value) <
+            0) {
+            error_at(label, "out of memory");
+            goto done;
+        }
+    }
+
+    if (in == NULL) {
+        in = folio_job_sniff(job, buf, len);
+        if (in == NULL) {
+            error_at(label, "not a recognised input format");
+            goto done;
+        }
+        note_at(label, "reading as %s (detected)", in->name);
+    }
+    if (folio_job_read(job, in, buf, len) < 0) {
+        const char *e = folio_job_error(job);
+
+        print_warnings(job);
+        if (e != NULL)
+            error_at(NULL, "%s", e);
+        else
+            error_at(label, "cannot read the input");
+        goto done;
+    }
+
+    ndocs = folio_job_doc_count(job);
+    if (ndocs == 0) {
+        print_warnings(job);
+        error_at(label, "no document found");
+        goto done;
+    }
+    outs = calloc(ndocs, sizeof *outs);
+    if (outs == NULL) {
+        error_at(label, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < ndocs; i++) {
+        if (folio_job_write(job, r->out, folio_job_doc(job, i),
+                            membuf_write, &outs[i]) < 0) {
+            const char *e = folio_job_error(job);
+
+            print_warnings(job);
+            if (e != NULL)
+                error_at(NULL, "%s", e);
+            else
+                error_at(label, "cannot write the output");
+            goto done;
+        }
+    }
+    print_warnings(job);
+
+    rc = 0;
+    for (size_t i = 0; i < ndocs; i++) {
+        if (emit(r, input, label, &outs[i], i, ndocs) != 0) {
+            rc = -1;
+            if (r->stdout_broken)
+                break;
+        }
+    }
+
+done:
+    for (size_t i = 0; outs != NULL && i < ndocs; i++)
+        free(outs[i].p);
+    free(outs);
+    folio_job_free(job);
+    free(buf);
+    return rc;
+}
+
+/* Creates `path` and its missing parents, like mkdir -p. */
+static int make_dirs(const char *path)
+{
+    char *p = strdup(path);
+    int rc = 0;
+
+    if (p == NULL) {
+        errno = ENOMEM;
+        return -1;
+    }
+    for (char *s = p + 1; ; s++) {
+        if (*s == '/' || *s == '\0') {
+            char saved = *s;
+
+            *s = '\0';
+            if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+                rc = -1;
+                break;
+            }
+            *s = saved;
+            if (saved == '\0')
+                break;
+        }
+    }
+    free(p);
+    return rc;
+}
+
+/* Decides where outputs go. Returns EXIT_CONVERTED, or an exit status. */
+static int choose_output(run *r)
+{
+    const cli *c = r->c;
+    const char *o = c->output;
+    struct stat st;
+    bool exists, is_dir, trailing;
+
+    if (o == NULL || strcmp(o, "-") == 0) {
+        r->mode = TO_STDOUT;
+        return EXIT_CONVERTED;
+    }
+    exists = stat(o, &st) == 0;
+    is_dir = exists && S_ISDIR(st.st_mode);
+    trailing = o[strlen(o) - 1] == '/';
+
+    if (is_dir) {
+        r->mode = TO_DIR;
+        return EXIT_CONVERTED;
+    }
+    if (trailing) {
+        if (exists) {
+            usage_error("-o %s: not a directory", o);
+            return EXIT_USAGE;
+        }
+        if (make_dirs(o) != 0) {
+            error_at(o, "cannot create the directory: %s", strerror(errno));
+            return EXIT_SOME_FAILED;
+        }
+        r->mode = TO_DIR;
+        return EXIT_CONVERTED;
+    }
+    if (c->n_inputs > 1) {
+        usage_error("-o %s: with several inputs, -o must name a directory "
+                    "(end it with '/' to create it)",
+                    o);
+        return EXIT_USAGE;
+    }
+    r->mode = TO_FILE;
+    return EXIT_CONVERTED;
+}
+
+int main(int argc, char **argv)
+{
+    static char *stdin_only[] = { "-", NULL };
+    cli c;
+    run r;
+    folio_registry_options ro = FOLIO_REGISTRY_OPTIONS_INIT;
+    int status;
+    mode_t mask;
+
+    /* A closed pipe shows up as EPIPE from write(), reported once, rather
+     * than killing the program mid-file. */
+    signal(SIGPIPE, SIG_IGN);
+    signal(SIGINT, on_fatal_signal);
+    signal(SIGTERM, on_fatal_signal);
+    signal(SIGHUP, on_fatal_signal);
+    mask = umask(0);
+    umask(mask);
+    new_file_mode = 0666 & ~mask;
+
+    memset(&r, 0, sizeof r);
+    status = parse_args(&c, argc, argv);
+    if (status != EXIT_CONVERTED)
+        goto done;
+    if (c.show_help) {
+        fputs(help_text, stdout);
+        goto done;
+    }
+    if (c.show_version) {
+        print_version();
+        goto done;
+    }
+    if (c.n_inputs == 0) {
+        c.inputs = stdin_only;
+        c.n_inputs = 1;
+    }
+
+    ro.dirs = c.dirs;
+    ro.n_dirs = c.n_dirs;
+    ro.only_dirs = c.no_default_plugins;
+    if (folio_registry_new(&r.reg, &ro) < 0) {
+        error_at(NULL, "cannot set up the plugins: out of memory");
+        status = EXIT_SOME_FAILED;
+        goto done;
+    }
+    for (size_t i = 0; i < folio_registry_failure_count(r.reg); i++)
+        note_at(NULL, "plugin refused: %s",
+                folio_registry_failure_at(r.reg, i));
+    if (c.list_plugins) {
+        list_plugins(r.reg);
+        goto done;
+    }
+
+    r.c = &c;
+    if (c.from != NULL) {
+        r.in = pick_plugin(r.reg, FOLIO_PLUGIN_INPUT, c.from);
+        if (r.in == NULL) {
+            status = EXIT_USAGE;
+            goto done;
+        }
+    }
+    r.out = pick_plugin(r.reg, FOLIO_PLUGIN_OUTPUT,
+                        c.to != NULL ? c.to : "markdown");
+    if (r.out == NULL) {
+        status = EXIT_USAGE;
+        goto done;
+    }
+    if (!check_options(&c, r.reg, r.out, r.in)) {
+        status = EXIT_USAGE;
+        goto done;
+    }
+    r.ext = r.out->output != NULL && r.out->output->extension != NULL &&
+                    r.out->output->extension[0] != '\0'
+                ? r.out->output->extension
+                : r.out->name;
+    status = choose_output(&r);
+    if (status != EXIT_CONVERTED)
+        goto done;
+
+    for (size_t i = 0; i < c.n_inputs && !r.stdout_broken; i++) {
+        if (convert(&r, c.inputs[i]) != 0)
+            status = EXIT_SOME_FAILED;
+    }
+
+done:
+    if (fflush(stdout) != 0 && status == EXIT_CONVERTED) {
+        error_at(NULL, "cannot write to standard output: %s",
+                 strerror(errno));
+        status = EXIT_SOME_FAILED;
+    }
+    for (size_t i = 0; i < r.n_claimed; i++)
+        free(r.claimed[i]);
+    free(r.claimed);
+    folio_registry_free(r.reg);
+    cli_free(&c);
+    return status;
+}
