@@ -1,0 +1,2334 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Main-content extraction on the libxml2 tree.
+ *
+ * The page is indexed once: every element of <body> gets a record in an
+ * array in document (pre-)order, so the subtree of element i is the index
+ * range (i, end[i]) and every parent comes before its children. Bottom-up
+ * sums (text length, link text, commas) are then one backward sweep and
+ * top-down inheritance one forward sweep: the whole extractor is linear
+ * and never recurses, whatever the nesting depth.
+ *
+ * Extraction runs in passes, strict to loose (the idea of Readability's
+ * retry flags): pass 0 drops boilerplate by class/id/role hints, pass 1
+ * keeps them but still weighs the hints, pass 2 ignores hints and the
+ * conditional cleaning. A pass only marks records; the tree is edited
+ * once, for the pass that wins. Each pass scores text blocks (length,
+ * commas, link density) into their ancestors, picks the best candidate,
+ * joins related siblings and cleans the result conditionally.
+ */
+#include <ctype.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "import.h"
+#include "job.h"
+
+/* ------------------------------------------------------------------ */
+/* Tags                                                               */
+/* ------------------------------------------------------------------ */
+
+enum tag {
+    T_OTHER = 0, T_A, T_ADDRESS, T_ARTICLE, T_ASIDE, T_AUDIO, T_BLOCKQUOTE,
+    T_BODY, T_BR, T_BUTTON, T_CANVAS, T_CAPTION, T_CENTER, T_CODE, T_DD,
+    T_DETAILS, T_DIALOG, T_DIV, T_DL, T_DT, T_EMBED, T_FIELDSET,
+    T_FIGCAPTION, T_FIGURE, T_FOOTER, T_FORM, T_H1, T_H2, T_H3, T_H4, T_H5,
+    T_H6, T_HEADER, T_HR, T_HTML, T_IFRAME, T_IMG, T_INPUT, T_LI, T_MAIN,
+    T_MATH, T_MENU, T_NAV, T_NOSCRIPT, T_OBJECT, T_OL, T_P, T_PICTURE,
+    T_PRE, T_SECTION, T_SELECT, T_SOURCE, T_SPAN, T_SVG, T_TABLE, T_TBODY,
+    T_TD, T_TEXTAREA, T_TFOOT, T_TH, T_THEAD, T_TR, T_UL, T_VIDEO
+};
+
+/* Tag kinds. */
+#define K_BLOCK 0x01u   /* ends an inline run (for paragraph detection) */
+#define K_JUNK 0x02u    /* always dropped */
+#define K_TAGBAD 0x04u  /* boilerplate by its tag (nav, aside, footer) */
+#define K_MEDIA 0x08u   /* content even without text */
+#define K_HEAD 0x10u    /* h1..h6 */
+
+typedef struct tagdef {
+    const char *name;
+    unsigned char id;
+    unsigned char kind;
+} tagdef;
+
+/* Sorted by name for bsearch. */
+static const tagdef tags[] = {
+    {"a", T_A, 0},
+    {"address", T_ADDRESS, K_BLOCK},
+    {"applet", T_OTHER, K_JUNK},
+    {"area", T_OTHER, K_JUNK},
+    {"article", T_ARTICLE, K_BLOCK},
+    {"aside", T_ASIDE, K_BLOCK | K_TAGBAD},
+    {"audio", T_AUDIO, K_MEDIA},
+    {"base", T_OTHER, K_JUNK},
+    {"blockquote", T_BLOCKQUOTE, K_BLOCK},
+    {"body", T_BODY, K_BLOCK},
+    {"br", T_BR, 0},
+    {"button", T_BUTTON, K_JUNK},
+    {"canvas", T_CANVAS, K_JUNK},
+    {"caption", T_CAPTION, K_BLOCK},
+    {"center", T_CENTER, K_BLOCK},
+    {"code", T_CODE, 0},
+    {"datalist", T_OTHER, K_JUNK},
+    {"dd", T_DD, K_BLOCK},
+    {"details", T_DETAILS, K_BLOCK},
+    {"dialog", T_DIALOG, K_BLOCK | K_JUNK},
+    {"div", T_DIV, K_BLOCK},
+    {"dl", T_DL, K_BLOCK},
+    {"dt", T_DT, K_BLOCK},
+    /* Plugin content (Flash and the like) nobody can play any more. */
+    {"embed", T_EMBED, K_JUNK},
+    {"fieldset", T_FIELDSET, K_BLOCK},
+    {"figcaption", T_FIGCAPTION, K_BLOCK},
+    {"figure", T_FIGURE, K_BLOCK},
+    {"footer", T_FOOTER, K_BLOCK | K_TAGBAD},
+    {"form", T_FORM, K_BLOCK | K_TAGBAD},
+    {"frame", T_OTHER, K_JUNK},
+    {"frameset", T_OTHER, K_JUNK},
+    {"h1", T_H1, K_BLOCK | K_HEAD},
+    {"h2", T_H2, K_BLOCK | K_HEAD},
+    {"h3", T_H3, K_BLOCK | K_HEAD},
+    {"h4", T_H4, K_BLOCK | K_HEAD},
+    {"h5", T_H5, K_BLOCK | K_HEAD},
+    {"h6", T_H6, K_BLOCK | K_HEAD},
+    {"head", T_OTHER, K_JUNK},
+    {"header", T_HEADER, K_BLOCK},
+    {"hgroup", T_OTHER, K_BLOCK},
+    {"hr", T_HR, K_BLOCK},
+    {"html", T_HTML, K_BLOCK},
+    {"iframe", T_IFRAME, K_MEDIA},
+    {"img", T_IMG, K_MEDIA},
+    {"input", T_INPUT, K_JUNK},
+    {"keygen", T_OTHER, K_JUNK},
+    {"label", T_OTHER, K_JUNK},
+    {"li", T_LI, K_BLOCK},
+    {"link", T_OTHER, K_JUNK},
+    {"main", T_MAIN, K_BLOCK},
+    {"map", T_OTHER, K_JUNK},
+    {"math", T_MATH, K_MEDIA},
+    {"menu", T_MENU, K_BLOCK | K_TAGBAD},
+    {"meta", T_OTHER, K_JUNK},
+    {"nav", T_NAV, K_BLOCK | K_TAGBAD},
+    {"noscript", T_NOSCRIPT, K_JUNK},
+    {"object", T_OBJECT, K_JUNK},  /* see "embed" */
+    {"ol", T_OL, K_BLOCK},
+    {"optgroup", T_OTHER, K_JUNK},
+    {"option", T_OTHER, K_JUNK},
+    {"output", T_OTHER, K_JUNK},
+    {"p", T_P, K_BLOCK},
+    {"param", T_OTHER, K_JUNK},
+    {"picture", T_PICTURE, K_MEDIA},
+    {"pre", T_PRE, K_BLOCK},
+    {"progress", T_OTHER, K_JUNK},
+    {"rp", T_OTHER, K_JUNK},
+    {"rt", T_OTHER, K_JUNK},
+    {"script", T_OTHER, K_JUNK},
+    {"section", T_SECTION, K_BLOCK},
+    {"select", T_SELECT, K_JUNK},
+    {"source", T_SOURCE, 0},
+    {"span", T_SPAN, 0},
+    {"style", T_OTHER, K_JUNK},
+    {"svg", T_SVG, K_JUNK},
+    {"table", T_TABLE, K_BLOCK},
+    {"tbody", T_TBODY, K_BLOCK},
+    {"td", T_TD, K_BLOCK},
+    {"template", T_OTHER, K_JUNK},
+    {"textarea", T_TEXTAREA, K_JUNK},
+    {"tfoot", T_TFOOT, K_BLOCK},
+    {"th", T_TH, K_BLOCK},
+    {"thead", T_THEAD, K_BLOCK},
+    {"title", T_OTHER, K_JUNK},
+    {"tr", T_TR, K_BLOCK},
+    {"track", T_OTHER, K_JUNK},
+    {"ul", T_UL, K_BLOCK},
+    {"video", T_VIDEO, K_MEDIA},
+};
+
+static int
+tagdef_cmp(const void *key, const void *elt)
+{
+    return strcmp((const char *)key, ((const tagdef *)elt)->name);
+}
+
+static const tagdef *
+tag_lookup(const xmlNode *n)
+{
+    static const tagdef other = {"", T_OTHER, 0};
+    if (!n->name)
+        return &other;
+    const tagdef *d = bsearch(n->name, tags, sizeof tags / sizeof tags[0],
+                              sizeof tags[0], tagdef_cmp);
+    return d ? d : &other;
+}
+
+static int
+is_el(const xmlNode *n, const char *name)
+{
+    return n && n->type == XML_ELEMENT_NODE && n->name &&
+           strcmp((const char *)n->name, name) == 0;
+}
+
+/* The value of attribute `name` without allocating: "" when present but
+ * empty, NULL when absent. libxml2's HTML parser lower-cases names and
+ * stores each value as a single text child. */
+static const char *
+attr(const xmlNode *n, const char *name)
+{
+    for (const xmlAttr *a = n->properties; a; a = a->next) {
+        if (!a->name || strcmp((const char *)a->name, name) != 0)
+            continue;
+        if (a->children && a->children->type == XML_TEXT_NODE &&
+            a->children->content)
+            return (const char *)a->children->content;
+        return "";
+    }
+    return NULL;
+}
+
+static int
+ascii_ieq(const char *a, const char *b)
+{
+    for (; *a && *b; a++, b++)
+        if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+            return 0;
+    return *a == *b;
+}
+
+/* Copies at most cap-1 bytes of `s` lower-cased into `buf`. */
+static void
+lower_copy(char *buf, size_t cap, const char *s)
+{
+    size_t i = 0;
+    for (; s && s[i] && i + 1 < cap; i++)
+        buf[i] = (char)tolower((unsigned char)s[i]);
+    buf[i] = '\0';
+}
+
+/* ------------------------------------------------------------------ */
+/* Text measurement                                                   */
+/* ------------------------------------------------------------------ */
+
+/* Decodes one UTF-8 code point at *p (advancing it); invalid bytes are
+ * returned as themselves so measuring never stalls. */
+static uint32_t
+utf8_next(const unsigned char **p)
+{
+    const unsigned char *s = *p;
+    uint32_t c = s[0];
+    int n = 0;
+    if (c < 0x80)
+        n = 0;
+    else if ((c & 0xE0) == 0xC0)
+        n = 1, c &= 0x1F;
+    else if ((c & 0xF0) == 0xE0)
+        n = 2, c &= 0x0F;
+    else if ((c & 0xF8) == 0xF0)
+        n = 3, c &= 0x07;
+    for (int i = 1; i <= n; i++) {
+        if ((s[i] & 0xC0) != 0x80) {
+            *p = s + 1;
+            return s[0];
+        }
+        c = (c << 6) | (s[i] & 0x3F);
+    }
+    *p = s + n + 1;
+    return c;
+}
+
+/* Han, kana and Hangul carry about as much as a short word each, and the
+ * languages that use them put no spaces between words: counting them as
+ * several "characters" keeps every length threshold meaningful for CJK. */
+static unsigned
+char_weight(uint32_t c)
+{
+    if ((c >= 0x2E80 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF) ||
+        (c >= 0x20000 && c <= 0x2FFFF))
+        return 3;
+    if ((c >= 0xAC00 && c <= 0xD7AF) || (c >= 0x1100 && c <= 0x11FF))
+        return 2;
+    return 1;
+}
+
+static int
+is_space_cp(uint32_t c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
+           c == 0xA0 || c == 0x3000 || c == 0x200B;
+}
+
+static int
+is_comma_cp(uint32_t c)
+{
+    return c == ',' || c == 0x060C || c == 0x3001 || c == 0xFF0C ||
+           c == 0xFE50 || c == 0xFE10 || c == 0xFE11 || c == 0x2E41 ||
+           c == 0xFF64;
+}
+
+static int
+is_stop_cp(uint32_t c)
+{
+    return c == '.' || c == '!' || c == '?' || c == 0x3002 ||
+           c == 0xFF01 || c == 0xFF1F || c == 0x061F || c == 0x0964 ||
+           c == 0xFF0E;
+}
+
+typedef struct measure {
+    uint64_t len;    /* weighted length, whitespace runs counted once */
+    uint32_t commas;
+    uint32_t stops;
+} measure;
+
+static void
+measure_text(measure *m, const xmlChar *text)
+{
+    if (!text)
+        return;
+    const unsigned char *p = text;
+    int space = 1;
+    while (*p) {
+        uint32_t c = *p;
+        if (c < 0x80) {
+            /* ASCII: most text on most pages. */
+            p++;
+            if (c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
+                c == '\f') {
+                if (!space)
+                    m->len++;
+                space = 1;
+                continue;
+            }
+            space = 0;
+            m->len++;
+            if (c == ',')
+                m->commas++;
+            else if (c == '.' || c == '!' || c == '?')
+                m->stops++;
+            continue;
+        }
+        c = utf8_next(&p);
+        if (is_space_cp(c)) {
+            if (!space)
+                m->len++;
+            space = 1;
+            continue;
+        }
+        space = 0;
+        m->len += char_weight(c);
+        if (is_comma_cp(c))
+            m->commas++;
+        else if (is_stop_cp(c))
+            m->stops++;
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Class, id and role hints                                           */
+/* ------------------------------------------------------------------ */
+
+#define H_STRONG 0x1u   /* boilerplate even when a content word is near */
+#define H_WEAK 0x2u     /* boilerplate unless a content word says no */
+#define H_GOOD 0x4u     /* a content word */
+#define H_MARKER 0x8u   /* the page says "this is the article" */
+#define H_META 0x10u    /* a byline, date or tag line when short */
+
+static const char *const strong_words[] = {
+    "share", "sharing", "social", "comment", "disqus", "newsletter",
+    "subscribe", "cookie", "consent", "gdpr", "related", "recommend",
+    "promo", "sponsor", "advert", "adsense", "outbrain", "taboola",
+    "popup", "modal", "skip-link", "skiplink", "skip-to", "breadcrumb",
+    "paywall", "sr-only", "screen-reader", "visually-hidden",
+    "visuallyhidden", "signup", "sign-up", "donate",
+    NULL
+};
+
+static const char *const weak_words[] = {
+    "nav", "menu", "footer", "masthead", "sidebar", "widget", "banner",
+    "author-bio", "authorbio", "about-author", "author-box", "pagination",
+    "pager", "toolbar", "tooltip", "shoutbox", "skyscraper", "combx",
+    "community", "supplemental", "agegate", "rss", "login", "header",
+    "byline-social", "more-stories", "trending", "most-popular",
+    "legends", "replies", "remark", "cover-wrap", "ai2html",
+    "mostpopular", "dropdown", "search",
+    NULL
+};
+
+static const char *const good_words[] = {
+    "article", "content", "body", "entry", "hentry", "main", "post",
+    "story", "caption", "blog", "prose", "text", "mathjax", "figure",
+    NULL
+};
+
+static int
+has_word(const char *s, const char *const *words)
+{
+    for (size_t i = 0; words[i]; i++)
+        if (strstr(s, words[i]))
+            return 1;
+    return 0;
+}
+
+/* Parts of a class or id (split on '-' and '_') that name the lines
+ * around an article: who wrote it, when, under which tags. */
+static const char *const meta_parts[] = {
+    "byline", "dateline", "date", "time", "timestamp", "meta", "author",
+    "authors", "tags", "tag", "posted", "published", "categories",
+    "category", "postmeta", "entrymeta", "postinfo", "pubdate", NULL
+};
+
+static int
+has_meta_part(const char *tok)
+{
+    const char *p = tok;
+    while (*p) {
+        while (*p == '-' || *p == '_')
+            p++;
+        const char *w = p;
+        while (*p && *p != '-' && *p != '_')
+            p++;
+        size_t n = (size_t)(p - w);
+        for (size_t k = 0; n && meta_parts[k]; k++)
+            if (strlen(meta_parts[k]) == n && memcmp(w, meta_parts[k], n) == 0)
+                return 1;
+    }
+    return strstr(tok, "byline") != NULL;
+}
+
+/* Advertising: "ad", "ads", "ad-slot", "top_ad", "ad-300x250", but not
+ * "add", "load", "head", "shadow". */
+static int
+has_ad_token(const char *tok, size_t len)
+{
+    if ((len == 2 && memcmp(tok, "ad", 2) == 0) ||
+        (len == 3 && memcmp(tok, "ads", 3) == 0))
+        return 1;
+    if (len > 3 && (memcmp(tok, "ad-", 3) == 0 || memcmp(tok, "ad_", 3) == 0))
+        return 1;
+    if (len > 4 &&
+        (memcmp(tok, "ads-", 4) == 0 || memcmp(tok, "ads_", 4) == 0))
+        return 1;
+    if (len > 3 && (memcmp(tok + len - 3, "-ad", 3) == 0 ||
+                    memcmp(tok + len - 3, "_ad", 3) == 0))
+        return 1;
+    if (len > 4 && (memcmp(tok + len - 4, "-ads", 4) == 0 ||
+                    memcmp(tok + len - 4, "_ads", 4) == 0))
+        return 1;
+    for (size_t i = 0; i + 4 <= len; i++)
+        if ((tok[i] == '-' || tok[i] == '_') && tok[i + 1] == 'a' &&
+            tok[i + 2] == 'd' && (tok[i + 3] == '-' || tok[i + 3] == '_'))
+            return 1;
+    return 0;
+}
+
+/* An id made from a heading ("sharing-with-a-single-developer", as
+ * documentation generators write them) says nothing about layout: four
+ * or more words including a little word of prose, or six or more. */
+static int
+slug_like(const char *tok)
+{
+    static const char *const little[] = {
+        "a", "an", "the", "with", "of", "and", "to", "in", "for", "is",
+        "on", "how", "why", "what", "your", "my", "we", "you", NULL
+    };
+    int words = 0, prose = 0;
+    const char *p = tok;
+    while (*p) {
+        while (*p == '-' || *p == '_')
+            p++;
+        const char *w = p;
+        while (*p && *p != '-' && *p != '_') {
+            if (!isalnum((unsigned char)*p))
+                return 0;
+            p++;
+        }
+        size_t n = (size_t)(p - w);
+        if (n == 0)
+            continue;
+        words++;
+        for (size_t k = 0; little[k]; k++)
+            if (strlen(little[k]) == n && memcmp(w, little[k], n) == 0)
+                prose = 1;
+    }
+    return (words >= 4 && prose) || words >= 6;
+}
+
+/* All hint words, bucketed by first letter, so a token is matched in
+ * one scan instead of one strstr() per word. Built once. */
+#define W_STRONG 1u
+#define W_WEAK 2u
+#define W_GOOD 4u
+#define MAX_WORDS                                                          \
+    (sizeof strong_words / sizeof *strong_words +                          \
+     sizeof weak_words / sizeof *weak_words +                              \
+     sizeof good_words / sizeof *good_words)
+
+typedef struct wordref {
+    const char *w;
+    unsigned char len, bits;
+} wordref;
+
+static wordref word_tab[MAX_WORDS];
+static unsigned short word_first[257]; /* bucket c: [first[c], first[c+1]) */
+static pthread_once_t word_once = PTHREAD_ONCE_INIT;
+
+static void
+word_tab_init(void)
+{
+    const char *const *lists[] = {strong_words, weak_words, good_words};
+    const unsigned bits[] = {W_STRONG, W_WEAK, W_GOOD};
+    size_t n = 0;
+    /* Counting sort by first byte. */
+    unsigned short count[256] = {0};
+    for (int l = 0; l < 3; l++)
+        for (size_t i = 0; lists[l][i]; i++)
+            count[(unsigned char)lists[l][i][0]]++;
+    unsigned short pos[256];
+    for (int c = 0; c < 256; c++) {
+        word_first[c] = (unsigned short)n;
+        pos[c] = (unsigned short)n;
+        n += count[c];
+    }
+    word_first[256] = (unsigned short)n;
+    for (int l = 0; l < 3; l++)
+        for (size_t i = 0; lists[l][i]; i++) {
+            unsigned char c = (unsigned char)lists[l][i][0];
+            wordref *w = &word_tab[pos[c]++];
+            w->w = lists[l][i];
+            w->len = (unsigned char)strlen(lists[l][i]);
+            w->bits = (unsigned char)bits[l];
+        }
+}
+
+/* W_* bits of the hint words found anywhere in `tok`. */
+static unsigned
+word_bits(const char *tok, size_t len)
+{
+    unsigned bits = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)tok[i];
+        for (unsigned k = word_first[c]; k < word_first[c + 1]; k++) {
+            const wordref *w = &word_tab[k];
+            if (w->len <= len - i && memcmp(tok + i, w->w, w->len) == 0)
+                bits |= w->bits;
+        }
+    }
+    return bits;
+}
+
+/* Hints of one class or id value, token by token: utility classes such
+ * as "text-center" or "hidden md:block" say nothing about content. */
+static unsigned
+hints_of(const char *value)
+{
+    char buf[512];
+    unsigned h = 0;
+    if (!value || !*value)
+        return 0;
+    pthread_once(&word_once, word_tab_init);
+    lower_copy(buf, sizeof buf, value);
+    char *save = NULL;
+    for (char *tok = strtok_r(buf, " \t\n\r\f", &save); tok;
+         tok = strtok_r(NULL, " \t\n\r\f", &save)) {
+        size_t len = strlen(tok);
+        if (strchr(tok, ':') || slug_like(tok))
+            continue;
+        unsigned bits = word_bits(tok, len);
+        if ((bits & W_STRONG) || has_ad_token(tok, len))
+            h |= H_STRONG;
+        else if (bits & W_WEAK)
+            h |= H_WEAK;
+        if (has_meta_part(tok))
+            h |= H_META;
+        if (strncmp(tok, "text-", 5) == 0 || strncmp(tok, "content-", 8) == 0)
+            continue;
+        if (bits & W_GOOD)
+            h |= H_GOOD;
+    }
+    return h;
+}
+
+/* Pages repeat the same class strings thousands of times: remember the
+ * hints of recent ones (keyed by content) instead of matching again. */
+#define HCACHE 1024
+
+typedef struct hcache {
+    const char *key[HCACHE];   /* borrowed from the tree being indexed */
+    unsigned val[HCACHE];
+} hcache;
+
+static unsigned
+hints_cached(hcache *hc, const char *value)
+{
+    if (!value || !*value)
+        return 0;
+    uint32_t h = 2166136261u;
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)value; *p; p++) {
+        h = (h ^ *p) * 16777619u;
+        if (++n > 512)
+            return hints_of(value);
+    }
+    size_t slot = h & (HCACHE - 1);
+    if (hc->key[slot] && strcmp(hc->key[slot], value) == 0)
+        return hc->val[slot];
+    unsigned v = hints_of(value);
+    hc->key[slot] = value;
+    hc->val[slot] = v;
+    return v;
+}
+
+static unsigned
+role_hints(const char *role)
+{
+    static const char *const bad[] = {
+        "navigation", "menu", "menubar", "complementary", "dialog",
+        "alertdialog", "alert", "banner", "contentinfo", "search", "toolbar",
+        NULL
+    };
+    if (!role)
+        return 0;
+    if (ascii_ieq(role, "main") || ascii_ieq(role, "article"))
+        return H_MARKER;
+    for (size_t i = 0; bad[i]; i++)
+        if (ascii_ieq(role, bad[i]))
+            return H_WEAK;
+    return 0;
+}
+
+/* Readability-style weight of a class or id value: -25 for boilerplate
+ * words, +25 for content words (both may apply). */
+static int
+hint_weight(unsigned h)
+{
+    int w = 0;
+    if (h & (H_STRONG | H_WEAK))
+        w -= 25;
+    if (h & H_GOOD)
+        w += 25;
+    return w;
+}
+
+/* Inline style that hides the element. */
+static int
+style_hidden(const char *style)
+{
+    char buf[512];
+    size_t j = 0;
+    if (!style)
+        return 0;
+    for (size_t i = 0; style[i] && j + 1 < sizeof buf; i++)
+        if (!isspace((unsigned char)style[i]))
+            buf[j++] = (char)tolower((unsigned char)style[i]);
+    buf[j] = '\0';
+    return strstr(buf, "display:none") != NULL ||
+           strstr(buf, "visibility:hidden") != NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* The index                                                          */
+/* ------------------------------------------------------------------ */
+
+#define NONE UINT32_MAX
+#define MAX_HEADS 8
+
+/* Flags set once at indexing time. */
+#define F_JUNK 0x0001u     /* always dropped (tag, hidden) */
+#define F_STRONG 0x0002u   /* strong boilerplate hint */
+#define F_WEAK 0x0004u     /* weak boilerplate hint */
+#define F_GOOD 0x0008u     /* content hint */
+#define F_MARKER 0x0010u   /* article / main / articleBody */
+#define F_TAGBAD 0x0020u   /* boilerplate by tag */
+#define F_INTABLE 0x0040u  /* inside a table, pre or code */
+#define F_BIGMARK 0x0080u  /* holds a substantial marker */
+#define F_DECLARED 0x0100u /* itemprop=articleBody, <main>, role=main */
+#define F_META 0x0200u     /* byline/date/tags hint */
+
+typedef struct el {
+    xmlNode *node;
+    uint32_t parent;
+    uint32_t end;        /* descendants are the records (i, end) */
+    unsigned char tag;
+    unsigned char kind;
+    uint16_t flags;
+    int16_t weight;      /* class/id weight */
+    measure own;         /* direct text children */
+    uint64_t text0;      /* text without junk, for "holds most text" */
+    uint64_t link0;      /* link text of text0 */
+    /* Per pass. */
+    uint64_t text, link, inl;
+    uint32_t commas, stops, inl_commas;
+    uint32_t nchild;     /* live element children */
+    unsigned char dead;  /* removed in this pass (or an ancestor is) */
+    unsigned char block; /* has a live block child */
+    unsigned char cand;
+    unsigned char cc;    /* removed by conditional cleaning */
+    double score;
+} el;
+
+typedef struct elindex {
+    el *v;
+    uint32_t n, cap;
+    hcache *hc;          /* while indexing */
+    uint64_t total;      /* text0 of the root */
+    int declared;        /* the page marks its article (articleBody...) */
+    uint32_t heads[MAX_HEADS]; /* headings that repeat the page title */
+    int n_heads;
+} elindex;
+
+static int
+index_push(elindex *ix, xmlNode *node, uint32_t parent)
+{
+    if (ix->n == ix->cap) {
+        if (ix->cap >= UINT32_MAX / 2 - 1)
+            return FOLIO_ELIMIT;
+        uint32_t nc = ix->cap ? ix->cap * 2 : 1024;
+        el *v = realloc(ix->v, (size_t)nc * sizeof *v);
+        if (!v)
+            return FOLIO_ENOMEM;
+        ix->v = v;
+        ix->cap = nc;
+    }
+    el *e = &ix->v[ix->n];
+    memset(e, 0, sizeof *e);
+    e->node = node;
+    e->parent = parent;
+    e->end = NONE;
+    const tagdef *d = tag_lookup(node);
+    e->tag = d->id;
+    e->kind = d->kind;
+    unsigned hc = hints_cached(ix->hc, attr(node, "class"));
+    unsigned hi = hints_of(attr(node, "id"));
+    unsigned hr = role_hints(attr(node, "role"));
+    const char *ip = attr(node, "itemprop");
+    unsigned h = hc | hi | hr;
+    int declared = (ip && strstr(ip, "articleBody")) || e->tag == T_MAIN ||
+                   (hr & H_MARKER);
+    if (ip && strstr(ip, "articleBody"))
+        h |= H_MARKER | H_GOOD;
+    if (ip && (strstr(ip, "comment") || strstr(ip, "Comment")))
+        h |= H_STRONG;
+    if (e->tag == T_ARTICLE || e->tag == T_MAIN)
+        h |= H_MARKER;
+    e->weight = (int16_t)(hint_weight(hc) + hint_weight(hi) +
+                          ((hr & H_WEAK) ? -25 : 0) +
+                          ((h & H_MARKER) ? 25 : 0));
+    uint16_t f = 0;
+    if (h & H_STRONG)
+        f |= F_STRONG;
+    if (h & H_WEAK)
+        f |= F_WEAK;
+    if (h & H_GOOD)
+        f |= F_GOOD;
+    if (h & H_MARKER)
+        f |= F_MARKER;
+    if (declared)
+        f |= F_DECLARED;
+    if (h & H_META)
+        f |= F_META;
+    if (d->kind & K_TAGBAD)
+        f |= F_TAGBAD;
+    if (d->kind & K_JUNK)
+        f |= F_JUNK;
+    if (attr(node, "hidden") || style_hidden(attr(node, "style")))
+        f |= F_JUNK;
+    const char *ah = attr(node, "aria-hidden");
+    if (ah && ascii_ieq(ah, "true") && e->tag != T_IMG &&
+        e->tag != T_PICTURE && e->tag != T_FIGURE)
+        f |= F_JUNK;
+    /* Ad frames, and frames that show nothing. */
+    if (e->tag == T_IFRAME) {
+        const char *src = attr(node, "src");
+        if ((f & F_STRONG) || !src || !*src || ascii_ieq(src, "about:blank"))
+            f |= F_JUNK;
+    }
+    if (parent != NONE) {
+        const el *p = &ix->v[parent];
+        if ((p->flags & F_INTABLE) || p->tag == T_TABLE || p->tag == T_PRE ||
+            p->tag == T_CODE)
+            f |= F_INTABLE;
+    }
+    e->flags = f;
+    ix->n++;
+    return FOLIO_OK;
+}
+
+static int index_build_walk(elindex *ix, xmlNode *root);
+
+/* Indexes the elements below and including `root` in document order and
+ * measures their direct text. Iterative. */
+static int
+index_build(elindex *ix, xmlNode *root)
+{
+    ix->hc = calloc(1, sizeof *ix->hc);
+    if (!ix->hc)
+        return FOLIO_ENOMEM;
+    int rc = index_build_walk(ix, root);
+    free(ix->hc);
+    ix->hc = NULL;
+    return rc;
+}
+
+static int
+index_build_walk(elindex *ix, xmlNode *root)
+{
+    int rc = index_push(ix, root, NONE);
+    if (rc < 0)
+        return rc;
+    uint32_t parent = 0;
+    xmlNode *n = root->children;
+    while (n) {
+        if (n->type == XML_ELEMENT_NODE) {
+            rc = index_push(ix, n, parent);
+            if (rc < 0)
+                return rc;
+            if (n->children) {
+                parent = ix->n - 1;
+                n = n->children;
+                continue;
+            }
+            ix->v[ix->n - 1].end = ix->n;
+        } else if (n->type == XML_TEXT_NODE ||
+                   n->type == XML_CDATA_SECTION_NODE) {
+            measure_text(&ix->v[parent].own, n->content);
+        }
+        while (!n->next) {
+            n = n->parent;
+            if (!n || n == root) {
+                n = NULL;
+                break;
+            }
+            ix->v[parent].end = ix->n;
+            parent = ix->v[parent].parent;
+        }
+        if (n)
+            n = n->next;
+    }
+    ix->v[0].end = ix->n;
+    return FOLIO_OK;
+}
+
+/* Junk-free text of every element, the page total, and which elements
+ * hold a substantial article marker. */
+static void
+index_text0(elindex *ix)
+{
+    el *v = ix->v;
+    for (uint32_t i = 0; i < ix->n; i++)
+        v[i].text0 = v[i].own.len;
+    for (uint32_t i = ix->n; i-- > 1;) {
+        if (v[i].flags & F_JUNK)
+            continue;
+        if (v[i].tag == T_A)
+            v[i].link0 = v[i].text0;
+        v[v[i].parent].text0 += v[i].text0;
+        v[v[i].parent].link0 += v[i].link0;
+    }
+    ix->total = (v[0].flags & F_JUNK) ? 0 : v[0].text0;
+    /* Inside junk (a hidden block, a <template>) nothing counts. */
+    for (uint32_t i = 0; i < ix->n; i++)
+        v[i].dead = (v[i].flags & F_JUNK) ||
+                    (i > 0 && v[v[i].parent].dead);
+    uint64_t big = ix->total / 4;
+    if (big < 200)
+        big = 200;
+    for (uint32_t i = ix->n; i-- > 0;) {
+        if (v[i].dead)
+            continue;
+        if ((v[i].flags & F_MARKER) && v[i].text0 >= big)
+            v[i].flags |= F_BIGMARK;
+        if ((v[i].flags & F_BIGMARK) && i > 0)
+            v[v[i].parent].flags |= F_BIGMARK;
+        if ((v[i].flags & F_DECLARED) && v[i].text0 >= 200 &&
+            v[i].text0 * 5 >= ix->total)
+            ix->declared = 1;
+    }
+}
+
+static int
+is_ancestor(const elindex *ix, uint32_t a, uint32_t d)
+{
+    return a < d && d < ix->v[a].end;
+}
+
+/* ------------------------------------------------------------------ */
+/* One pass                                                           */
+/* ------------------------------------------------------------------ */
+
+enum { PASS_STRICT = 0, PASS_KEEP_HINTS = 1, PASS_LOOSE = 2, NPASS = 3 };
+
+/* Is element i a block, or an inline element alone in a container that
+ * is not itself a paragraph? */
+static int
+standalone(const elindex *ix, uint32_t i)
+{
+    const el *e = &ix->v[i];
+    if (e->kind & K_BLOCK)
+        return 1;
+    const el *p = &ix->v[e->parent];
+    if (p->own.len > 1 || (p->kind & K_HEAD))
+        return 0;
+    switch (p->tag) {
+    case T_P: case T_LI: case T_TD: case T_TH: case T_DD: case T_DT:
+    case T_A: case T_SPAN: case T_CAPTION: case T_FIGCAPTION:
+        return 0;
+    default:
+        return 1;
+    }
+}
+
+/* Removed by hints in the strict pass? Never the root, links, layout
+ * table cells, anything holding the marked article or most of the text. */
+static int
+hint_dead(const elindex *ix, uint32_t i)
+{
+    const el *e = &ix->v[i];
+    if (i == 0 || e->tag == T_A || e->tag == T_BODY || e->tag == T_HTML)
+        return 0;
+    if (e->flags & F_BIGMARK)
+        return 0;
+    /* The page declared this to be the article: a share-button id on
+     * it does not make it boilerplate. */
+    if ((e->flags & F_DECLARED) && e->text0 >= 200)
+        return 0;
+    /* Holding most of the text protects a badly named wrapper, unless
+     * the page marked its article elsewhere. */
+    if (!ix->declared && e->text0 * 2 > ix->total && ix->total > 0)
+        return 0;
+    if (e->flags & F_TAGBAD)
+        return 1;
+    if (e->flags & F_STRONG)
+        return 1;
+    /* A short byline, date or tag line, on a line of its own (a date
+     * inside a sentence is part of the sentence). */
+    if ((e->flags & F_META) && e->text0 < 200 && !(e->flags & F_INTABLE) &&
+        standalone(ix, i))
+        return 1;
+    /* A weak hint does not outweigh a third of the page's prose. */
+    if ((e->flags & F_WEAK) && !(e->flags & F_GOOD) &&
+        !(e->flags & F_INTABLE) &&
+        !(!ix->declared && e->text0 * 3 >= ix->total &&
+          e->link0 * 4 < e->text0))
+        return 1;
+    return 0;
+}
+
+static double
+link_density(const el *e)
+{
+    return e->text ? (double)e->link / (double)e->text : 0.0;
+}
+
+/* Marks dead records and sums text, links, commas and inline runs. */
+static void
+pass_measure(elindex *ix, int pass)
+{
+    el *v = ix->v;
+    for (uint32_t i = 0; i < ix->n; i++) {
+        el *e = &v[i];
+        int dead = (e->flags & F_JUNK) != 0;
+        if (!dead && pass == PASS_STRICT && hint_dead(ix, i))
+            dead = 1;
+        if (i > 0 && v[e->parent].dead)
+            dead = 1;
+        e->dead = (unsigned char)dead;
+        e->text = e->own.len;
+        e->inl = e->own.len;
+        e->commas = e->own.commas;
+        e->inl_commas = e->own.commas;
+        e->stops = e->own.stops;
+        e->link = 0;
+        e->nchild = 0;
+        e->block = 0;
+        e->cand = 0;
+        e->cc = 0;
+        e->score = 0;
+    }
+    for (uint32_t i = ix->n; i-- > 1;) {
+        el *e = &v[i];
+        if (e->dead)
+            continue;
+        if (e->tag == T_A)
+            e->link = e->text;
+        el *p = &v[e->parent];
+        p->text += e->text;
+        p->link += e->link;
+        p->commas += e->commas;
+        p->stops += e->stops;
+        p->nchild++;
+        if ((e->kind & K_BLOCK) || e->block) {
+            p->block = 1;
+        } else {
+            p->inl += e->inl;
+            p->inl_commas += e->inl_commas;
+        }
+    }
+}
+
+static double
+tag_base(const el *e)
+{
+    switch (e->tag) {
+    case T_DIV:
+        return 5;
+    case T_PRE: case T_TD: case T_BLOCKQUOTE:
+        return 3;
+    case T_ADDRESS: case T_OL: case T_UL: case T_DL: case T_DD: case T_DT:
+    case T_LI: case T_FORM:
+        return -3;
+    case T_H1: case T_H2: case T_H3: case T_H4: case T_H5: case T_H6:
+    case T_TH:
+        return -5;
+    default:
+        return 0;
+    }
+}
+
+static void
+add_score(elindex *ix, uint32_t i, double s, int pass)
+{
+    el *e = &ix->v[i];
+    if (!e->cand) {
+        e->cand = 1;
+        e->score = tag_base(e);
+        if (pass != PASS_LOOSE)
+            e->score += e->weight;
+    }
+    e->score += s;
+}
+
+/* Scores every text block into its first five ancestors. */
+static void
+pass_score(elindex *ix, int pass)
+{
+    el *v = ix->v;
+    for (uint32_t i = 0; i < ix->n; i++) {
+        el *e = &v[i];
+        if (e->dead)
+            continue;
+        uint64_t len;
+        uint32_t commas;
+        uint32_t first;
+        switch (e->tag) {
+        case T_P: case T_PRE:
+            len = e->text;
+            commas = e->commas;
+            first = e->parent;
+            break;
+        case T_TD: case T_LI: case T_DD:
+            len = e->inl;
+            commas = e->inl_commas;
+            first = e->parent;
+            break;
+        default:
+            /* Unknown (custom) elements holding blocks are containers. */
+            if ((!(e->kind & K_BLOCK) && !e->block) || (e->kind & K_HEAD) ||
+                e->tag == T_TABLE || e->tag == T_TR || e->tag == T_TBODY ||
+                e->tag == T_THEAD || e->tag == T_TFOOT || e->tag == T_UL ||
+                e->tag == T_OL || e->tag == T_DL || e->tag == T_CAPTION ||
+                e->tag == T_FIGCAPTION || e->tag == T_TH)
+                continue;
+            /* A container's loose inline text is a paragraph of its own:
+             * it scores the container when it also holds blocks, else
+             * the container's parent (it is a paragraph itself). */
+            len = e->inl;
+            commas = e->inl_commas;
+            first = e->block ? i : e->parent;
+            break;
+        }
+        if (len < 25 || first == NONE)
+            continue;
+        /* A run that is mostly links is a menu, not prose. */
+        if (e->block == 0 && e->text > 0 && link_density(e) > 0.5)
+            continue;
+        double s = 1.0 + commas + (len / 100 > 3 ? 3.0 : (double)(len / 100));
+        uint32_t a = first;
+        for (int level = 0; level < 5 && a != NONE; level++) {
+            if (v[a].tag == T_HTML)
+                break;
+            double div = level == 0 ? 1.0 : level == 1 ? 2.0 : level * 3.0;
+            add_score(ix, a, s / div, pass);
+            a = v[a].parent;
+        }
+    }
+    for (uint32_t i = 0; i < ix->n; i++)
+        if (v[i].cand)
+            v[i].score *= 1.0 - link_density(&v[i]);
+}
+
+/* The chosen candidate and its siblings. */
+typedef struct pick {
+    uint32_t *roots;
+    uint32_t n, cap;
+    uint32_t top;
+    uint64_t text;       /* after conditional cleaning */
+    int scored;          /* the pick won on scores (not by default) */
+} pick;
+
+static int
+pick_add(pick *pk, uint32_t i)
+{
+    if (pk->n == pk->cap) {
+        uint32_t nc = pk->cap ? pk->cap * 2 : 16;
+        uint32_t *r = realloc(pk->roots, (size_t)nc * sizeof *r);
+        if (!r)
+            return FOLIO_ENOMEM;
+        pk->roots = r;
+        pk->cap = nc;
+    }
+    pk->roots[pk->n++] = i;
+    return FOLIO_OK;
+}
+
+#define NTOP 5
+
+/* Is candidate `c` next to a heading that repeats the title: containing
+ * it, or sharing an ancestor with it at most three levels up? */
+static int
+near_title(const elindex *ix, uint32_t c)
+{
+    uint32_t a = c;
+    for (int up = 0; up < 4 && a != NONE && a != 0; up++) {
+        for (int h = 0; h < ix->n_heads; h++)
+            if (ix->heads[h] == a || is_ancestor(ix, a, ix->heads[h]))
+                return 1;
+        a = ix->v[a].parent;
+    }
+    return 0;
+}
+
+static uint32_t
+pass_top(elindex *ix, int *scored)
+{
+    el *v = ix->v;
+    uint32_t top[NTOP];
+    int nt = 0;
+    for (uint32_t i = 0; i < ix->n; i++) {
+        if (!v[i].cand || v[i].dead || v[i].tag == T_BODY ||
+            v[i].tag == T_HTML)
+            continue;
+        int k = nt;
+        while (k > 0 && v[top[k - 1]].score < v[i].score)
+            k--;
+        if (k >= NTOP)
+            continue;
+        if (nt < NTOP)
+            nt++;
+        memmove(&top[k + 1], &top[k], (size_t)(nt - 1 - k) * sizeof top[0]);
+        top[k] = i;
+    }
+    if (nt > 0 && ix->n_heads > 0 && v[top[0]].score > 0 &&
+        !near_title(ix, top[0])) {
+        /* Pages that load the next stories below the first (or list
+         * them beside it) hold several articles: the one under the
+         * page's own headline is the article, if it scores at all. */
+        for (int k = 1; k < nt; k++) {
+            if (v[top[k]].score >= 0.3 * v[top[0]].score &&
+                near_title(ix, top[k])) {
+                uint32_t t = top[k];
+                memmove(&top[1], &top[0], (size_t)k * sizeof top[0]);
+                top[0] = t;
+                break;
+            }
+        }
+    }
+    if (nt == 0 || v[top[0]].score <= 0) {
+        /* Paragraphs straight in <body>: the body is the article. */
+        *scored = v[0].cand && v[0].score > 0;
+        return 0;
+    }
+    *scored = 1;
+    uint32_t best = top[0];
+    /* Several close runners-up below one ancestor: the article is split
+     * into sections, take their common ancestor. */
+    int close = 0;
+    for (int k = 1; k < nt; k++)
+        if (v[top[k]].score >= 0.75 * v[best].score)
+            close++;
+    if (close >= 3) {
+        for (uint32_t a = v[best].parent; a != NONE && a != 0;
+             a = v[a].parent) {
+            int holds = 0;
+            for (int k = 1; k < nt; k++)
+                if (v[top[k]].score >= 0.75 * v[best].score &&
+                    is_ancestor(ix, a, top[k]))
+                    holds++;
+            if (holds >= 3) {
+                best = a;
+                break;
+            }
+        }
+    }
+    /* Climb while the parents' scores grow: more content is near. */
+    double last = v[best].score;
+    double floor_ = last / 3;
+    for (uint32_t a = v[best].parent; a != NONE && a != 0;
+         a = v[a].parent) {
+        if (!v[a].cand)
+            continue;
+        if (v[a].score < floor_)
+            break;
+        if (v[a].score > last) {
+            best = a;
+            break;
+        }
+        last = v[a].score;
+    }
+    /* An only child says nothing its parent does not. */
+    while (v[best].parent != NONE && v[best].parent != 0 &&
+           v[v[best].parent].nchild == 1)
+        best = v[best].parent;
+    return best;
+}
+
+static int
+ends_sentence(const el *e)
+{
+    return e->stops > 0;
+}
+
+/* A paragraph, or wrappers with one child each around inline content
+ * (a standfirst in its own little box next to the article body). */
+static int
+para_like(const elindex *ix, uint32_t i)
+{
+    const el *v = ix->v;
+    for (;;) {
+        const el *e = &v[i];
+        if (e->tag == T_P || !e->block)
+            return !(e->kind & K_HEAD) && e->tag != T_A;
+        if (e->nchild != 1 || e->own.len > 1)
+            return 0;
+        uint32_t c = i + 1;
+        while (c < e->end && v[c].dead)
+            c = v[c].end;
+        if (c >= e->end)
+            return 0;
+        i = c;
+    }
+}
+
+/* The top candidate plus the siblings that look like more of it. */
+static int
+pass_siblings(elindex *ix, uint32_t best, pick *pk, int pass)
+{
+    el *v = ix->v;
+    pk->n = 0;
+    pk->top = best;
+    if (best == 0)
+        return pick_add(pk, 0);
+    uint32_t par = v[best].parent;
+    double thresh = v[best].score * 0.2;
+    if (thresh < 10)
+        thresh = 10;
+    const char *bcls = attr(v[best].node, "class");
+    /* Headings between two kept siblings are the article's subheads. */
+    uint32_t pending[16];
+    int n_pending = 0;
+    for (uint32_t c = par + 1; c < v[par].end; c = v[c].end) {
+        el *s = &v[c];
+        if (s->dead)
+            continue;
+        if ((s->kind & K_HEAD) && c != best) {
+            if (pk->n > 0 && n_pending < 16)
+                pending[n_pending++] = c;
+            continue;
+        }
+        int take = 0;
+        if (c == best) {
+            take = 1;
+        } else {
+            double bonus = 0;
+            const char *scls = attr(s->node, "class");
+            if (pass != PASS_LOOSE && bcls && scls && *bcls &&
+                strcmp(bcls, scls) == 0)
+                bonus = v[best].score * 0.2;
+            if (s->cand && s->score + bonus >= thresh) {
+                take = 1;
+            } else if (bonus > 0 && s->text >= 100 &&
+                       link_density(s) < 0.33) {
+                /* The article cut into same-looking sections whose
+                 * paragraphs sit too deep to have scored them. */
+                take = 1;
+            } else if (para_like(ix, c)) {
+                double ld = link_density(s);
+                if (s->text > 80 && ld < 0.25)
+                    take = 1;
+                else if (s->text > 0 && s->text <= 80 && ld == 0 &&
+                         ends_sentence(s))
+                    take = 1;
+            }
+        }
+        if (take) {
+            for (int k = 0; k < n_pending; k++) {
+                int rc = pick_add(pk, pending[k]);
+                if (rc < 0)
+                    return rc;
+            }
+            int rc = pick_add(pk, c);
+            if (rc < 0)
+                return rc;
+        }
+        n_pending = 0;
+    }
+    return FOLIO_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Conditional cleaning of the picked subtrees                        */
+/* ------------------------------------------------------------------ */
+
+/* "div#id.class" for -v notes (truncated). */
+static void
+describe(const el *e, char *buf, size_t cap)
+{
+    const char *id = attr(e->node, "id");
+    const char *cls = attr(e->node, "class");
+    snprintf(buf, cap, "%s%s%.40s%s%.60s", (const char *)e->node->name,
+             id ? "#" : "", id ? id : "", cls ? "." : "", cls ? cls : "");
+}
+
+typedef struct counts {
+    uint32_t p, img, li, embed, rows, cols, cells;
+    uint64_t text, link, head;
+    uint32_t commas;
+    unsigned char code, table, thx;
+} counts;
+
+static int
+is_data_table(const el *e, const counts *c)
+{
+    const char *role = attr(e->node, "role");
+    if (role && ascii_ieq(role, "presentation"))
+        return 0;
+    const char *dt = attr(e->node, "datatable");
+    if (dt && strcmp(dt, "0") == 0)
+        return 0;
+    if (attr(e->node, "summary"))
+        return 1;
+    if (c->thx)
+        return 1;
+    if (c->table)
+        return 0;
+    if (c->rows >= 10 || c->cols > 4)
+        return 1;
+    return (uint64_t)c->rows * c->cols > 10;
+}
+
+/* Decides, bottom-up over one picked subtree, which containers to drop:
+ * Readability's conditional cleaning with counts that already exclude
+ * what was dropped below. */
+static int
+pass_clean(elindex *ix, uint32_t root, int pass, uint64_t *kept,
+           folio_job *job)
+{
+    el *v = ix->v;
+    uint32_t n = v[root].end - root;
+    counts *cs = calloc(n, sizeof *cs);
+    unsigned char *up = calloc(n, 1); /* in a data table or figure */
+    if (!cs || !up) {
+        free(cs);
+        free(up);
+        return FOLIO_ENOMEM;
+    }
+    /* Tables first: whether each is a data table (bottom-up counts of
+     * rows and cells that stop at nested tables). */
+    for (uint32_t i = v[root].end; i-- > root;) {
+        el *e = &v[i];
+        counts *c = &cs[i - root];
+        if (e->dead)
+            continue;
+        if (e->tag == T_TR) {
+            c->rows = 1;
+            c->cols = c->cells;
+        }
+        if (e->tag == T_TH || e->tag == T_THEAD || e->tag == T_TFOOT ||
+            (e->tag == T_CAPTION && e->text > 0))
+            c->thx = 1;
+        if (i == root)
+            break;
+        counts *pc = &cs[e->parent - root];
+        if (e->tag == T_TABLE) {
+            pc->table = 1;
+            continue;
+        }
+        if (e->tag == T_TD || e->tag == T_TH)
+            pc->cells++;
+        pc->rows += c->rows;
+        if (c->cols > pc->cols)
+            pc->cols = c->cols;
+        pc->thx |= c->thx;
+        pc->table |= c->table;
+    }
+    /* Flag the data tables through `up` (top-down), then reset. */
+    for (uint32_t i = root; i < v[root].end; i++) {
+        el *e = &v[i];
+        if (e->dead)
+            continue;
+        unsigned char u = i > root ? up[e->parent - root] : 0;
+        if (e->tag == T_TABLE && is_data_table(e, &cs[i - root]))
+            u |= 1;
+        if (e->tag == T_FIGURE)
+            u |= 2;
+        if (e->tag == T_PRE || e->tag == T_CODE)
+            u |= 4;
+        up[i - root] = u;
+    }
+    memset(cs, 0, (size_t)n * sizeof *cs);
+    uint64_t total = v[root].text;
+    for (uint32_t i = v[root].end; i-- > root;) {
+        el *e = &v[i];
+        counts *c = &cs[i - root];
+        if (e->dead)
+            continue;
+        c->text += e->own.len;
+        c->commas += e->own.commas;
+        if (e->tag == T_A)
+            c->link = c->text;
+        if (e->kind & K_HEAD)
+            c->head = c->text;
+        switch (e->tag) {
+        case T_P: c->p++; break;
+        case T_IMG: c->img++; break;
+        case T_LI: c->li++; break;
+        case T_PRE: case T_CODE: c->code = 1; break;
+        case T_EMBED: case T_OBJECT: case T_IFRAME: case T_VIDEO:
+            c->embed++;
+            break;
+        default: break;
+        }
+        int drop = 0;
+        int cleanable = e->tag == T_DIV || e->tag == T_TABLE ||
+                        e->tag == T_UL || e->tag == T_FORM ||
+                        e->tag == T_FIELDSET;
+        if (pass != PASS_LOOSE && i != root &&
+            (e->tag == T_ASIDE || e->tag == T_FOOTER || e->tag == T_NAV) &&
+            e->text * 2 < total)
+            drop = 1;
+        /* Big headings the page styles as boilerplate ("widget-title"). */
+        if (pass != PASS_LOOSE && i != root &&
+            (e->tag == T_H1 || e->tag == T_H2) && e->weight < 0)
+            drop = 1;
+        /* A short paragraph that is mostly a link: "Read also: <a>". */
+        if (!drop && pass != PASS_LOOSE && i != root && e->tag == T_P &&
+            c->text < 200 && c->text > 0 && c->link * 2 > c->text &&
+            !(up[i - root] & 1))
+            drop = 1;
+        if (!drop && pass != PASS_LOOSE && i != root && cleanable &&
+            !(up[i - root] & 1) && !c->code &&
+            !(i > root && (up[e->parent - root] & 4)) &&
+            e->text * 2 < total) {
+            int w = e->weight;
+            int is_list = e->tag == T_UL;
+            if (w < 0) {
+                drop = 1;
+            } else if (c->commas < 10) {
+                double ld = c->text ? (double)c->link / (double)c->text : 0;
+                double hd = c->text ? (double)c->head / (double)c->text : 0;
+                int fig = (up[i - root] & 2) != 0;
+                int li = (int)c->li - 100;
+                if (c->img > 1 && (double)c->p / c->img < 0.5 && !fig)
+                    drop = 1;
+                else if (!is_list && li > (int)c->p)
+                    drop = 1;
+                else if (!is_list && hd < 0.9 && c->text < 25 &&
+                         (c->img == 0 || c->img > 2) && !fig)
+                    drop = 1;
+                else if (!is_list && w < 25 && ld > 0.2)
+                    drop = 1;
+                else if (w >= 25 && ld > 0.5)
+                    drop = 1;
+                else if ((c->embed == 1 && c->text < 75) || c->embed > 1)
+                    drop = 1;
+                /* A list of pictures is a gallery, not a menu. */
+                if (drop && is_list && c->img == c->li && c->img > 0)
+                    drop = 0;
+            }
+        }
+        if (drop) {
+            e->cc = 1;
+            if (job && c->text >= 200) {
+                char d[128];
+                describe(e, d, sizeof d);
+                folio__job_note(job, "extract: dropped %s (%llu chars)", d,
+                                (unsigned long long)c->text);
+            }
+            continue;
+        }
+        if (i == root)
+            break;
+        counts *pc = &cs[e->parent - root];
+        pc->p += c->p;
+        pc->img += c->img;
+        pc->li += c->li;
+        pc->embed += c->embed;
+        pc->text += c->text;
+        pc->link += c->link;
+        pc->head += c->head;
+        pc->commas += c->commas;
+        pc->code |= c->code;
+    }
+    *kept = v[root].cc ? 0 : cs[0].text;
+    free(cs);
+    free(up);
+    return FOLIO_OK;
+}
+
+static int
+pass_run(elindex *ix, int pass, pick *pk, folio_job *job)
+{
+    pass_measure(ix, pass);
+    pass_score(ix, pass);
+    uint32_t best = pass_top(ix, &pk->scored);
+    if (job) {
+        char d[128];
+        describe(&ix->v[best], d, sizeof d);
+        folio__job_note(job, "extract: pass %d picked %s (score %.1f)", pass,
+                        d, ix->v[best].score);
+    }
+    int rc = pass_siblings(ix, best, pk, pass);
+    if (rc < 0)
+        return rc;
+    pk->text = 0;
+    for (uint32_t k = 0; k < pk->n; k++) {
+        uint64_t t = 0;
+        rc = pass_clean(ix, pk->roots[k], pass, &t, job);
+        if (rc < 0)
+            return rc;
+        pk->text += t;
+    }
+    return FOLIO_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Tree edits                                                         */
+/* ------------------------------------------------------------------ */
+
+static void
+drop_node(xmlNode *n)
+{
+    xmlUnlinkNode(n);
+    xmlFreeNode(n);
+}
+
+/* Next node after `n` in document order within `top`, not descending
+ * into `n` when `skip` is set. */
+static xmlNode *
+next_in(xmlNode *n, xmlNode *top, int skip)
+{
+    if (!skip && n->children && n->type == XML_ELEMENT_NODE)
+        return n->children;
+    while (n && n != top) {
+        if (n->next)
+            return n->next;
+        n = n->parent;
+    }
+    return NULL;
+}
+
+/* Removes the records of `root`'s subtree that this pass dropped. */
+static void
+apply_removals(elindex *ix, uint32_t root, folio_job *job)
+{
+    el *v = ix->v;
+    for (uint32_t i = root + 1; i < v[root].end;) {
+        if (v[i].dead && job && v[i].text0 >= 200 &&
+            !(v[i].flags & F_JUNK)) {
+            char d[128];
+            describe(&v[i], d, sizeof d);
+            folio__job_note(job, "extract: dropped %s by its hints "
+                            "(%llu chars)", d,
+                            (unsigned long long)v[i].text0);
+        }
+        if (v[i].dead || v[i].cc) {
+            uint32_t nx = v[i].end;
+            drop_node(v[i].node);
+            i = nx;
+        } else {
+            i++;
+        }
+    }
+}
+
+static void
+drop_comments(xmlNode *top)
+{
+    xmlNode *n = top->children;
+    while (n) {
+        if (n->type == XML_COMMENT_NODE || n->type == XML_PI_NODE ||
+            n->type == XML_DTD_NODE) {
+            xmlNode *nx = next_in(n, top, 1);
+            drop_node(n);
+            n = nx;
+        } else {
+            n = next_in(n, top, 0);
+        }
+    }
+}
+
+/* Sets attribute `name` of `n` to `value` (a copy). */
+static void
+set_attr(xmlNode *n, const char *name, const char *value)
+{
+    xmlSetProp(n, (const xmlChar *)name, (const xmlChar *)value);
+}
+
+/* A `src` that stands in for the real image: missing, "#", a tiny data:
+ * URI, or a file named like a placeholder. */
+static int
+placeholder_src(const char *src)
+{
+    if (!src)
+        return 1;
+    while (*src == ' ' || *src == '\t' || *src == '\n')
+        src++;
+    if (!*src || strcmp(src, "#") == 0 || strcmp(src, "about:blank") == 0)
+        return 1;
+    if (strncmp(src, "data:", 5) == 0)
+        return strlen(src) < 200;
+    char buf[256];
+    lower_copy(buf, sizeof buf, src);
+    static const char *const words[] = {
+        "placeholder", "blank.gif", "spacer", "pixel.gif", "transparent.gif",
+        "transparent.png", "1x1", "lazy", "loading.gif", "grey.gif",
+        "clear.gif", "empty.gif", NULL
+    };
+    return has_word(buf, words);
+}
+
+/* Parses a srcset and returns the candidate with the largest width (w)
+ * or density (x) descriptor, as a malloc'd string, or NULL. */
+static char *
+srcset_best(const char *srcset)
+{
+    const char *best = NULL;
+    size_t best_len = 0;
+    double best_v = -1;
+    const char *p = srcset;
+    while (p && *p) {
+        while (*p == ' ' || *p == ',' || *p == '\t' || *p == '\n')
+            p++;
+        if (!*p)
+            break;
+        const char *u = p;
+        while (*p && *p != ' ' && *p != '\t' && *p != '\n')
+            p++;
+        size_t ulen = (size_t)(p - u);
+        /* A URL may end with the comma that separates candidates. */
+        int had_comma = ulen > 0 && u[ulen - 1] == ',';
+        if (had_comma)
+            ulen--;
+        double val = 1;
+        if (!had_comma) {
+            while (*p == ' ' || *p == '\t' || *p == '\n')
+                p++;
+            const char *d = p;
+            while (*p && *p != ',')
+                p++;
+            if (p > d) {
+                char *endp = NULL;
+                double x = strtod(d, &endp);
+                if (endp && endp > d && x > 0 &&
+                    (*endp == 'w' || *endp == 'x'))
+                    val = *endp == 'w' ? x : x * 1000.0;
+            }
+        }
+        if (ulen > 0 && val > best_v) {
+            best_v = val;
+            best = u;
+            best_len = ulen;
+        }
+    }
+    if (!best)
+        return NULL;
+    char *r = malloc(best_len + 1);
+    if (r) {
+        memcpy(r, best, best_len);
+        r[best_len] = '\0';
+    }
+    return r;
+}
+
+static int
+looks_like_image_url(const char *s)
+{
+    char buf[512];
+    if (!s || !*s || strchr(s, ' ') || strlen(s) >= sizeof buf)
+        return 0;
+    lower_copy(buf, sizeof buf, s);
+    char *q = strpbrk(buf, "?#");
+    if (q)
+        *q = '\0';
+    size_t n = strlen(buf);
+    static const char *const ext[] = {
+        ".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", NULL
+    };
+    for (size_t i = 0; ext[i]; i++) {
+        size_t el_ = strlen(ext[i]);
+        if (n > el_ && strcmp(buf + n - el_, ext[i]) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+static int
+usable_source_type(const char *type)
+{
+    if (!type || !*type)
+        return 1;
+    static const char *const ok[] = {
+        "image/jpeg", "image/png", "image/gif", "image/webp", "image/avif",
+        "image/svg+xml", NULL
+    };
+    for (size_t i = 0; ok[i]; i++)
+        if (ascii_ieq(type, ok[i]))
+            return 1;
+    return 0;
+}
+
+static int
+tiny_dim(const char *v)
+{
+    if (!v || !*v)
+        return 0;
+    char *endp = NULL;
+    long x = strtol(v, &endp, 10);
+    return endp != v && x >= 0 && x <= 1;
+}
+
+/* Repairs one <img>: lazy-loading attributes and srcset become `src`.
+ * Returns 0 when the image is worthless (no source, a tracking pixel). */
+static int
+fix_image(xmlNode *img)
+{
+    static const char *const lazy[] = {
+        "data-src", "data-original", "data-lazy-src", "data-actualsrc",
+        "data-srv", "data-url", "data-img-src", "data-lazyload",
+        "data-backup", "data-hi-res-src", "data-full-src", "data-lazy",
+        "data-original-src", NULL
+    };
+    static const char *const lazy_set[] = {
+        "data-srcset", "data-lazy-srcset", "data-original-srcset", NULL
+    };
+    const char *src = attr(img, "src");
+    int bad = placeholder_src(src);
+    if (bad) {
+        const char *repl = NULL;
+        for (size_t i = 0; lazy[i] && !repl; i++) {
+            const char *v = attr(img, lazy[i]);
+            if (v && *v && !placeholder_src(v))
+                repl = v;
+        }
+        /* Any other attribute holding an image URL (sites invent their
+         * own lazy-loading names). */
+        for (const xmlAttr *a = img->properties; a && !repl; a = a->next) {
+            if (!a->name || strcmp((const char *)a->name, "src") == 0 ||
+                !a->children || !a->children->content)
+                continue;
+            const char *v = (const char *)a->children->content;
+            if (looks_like_image_url(v))
+                repl = v;
+        }
+        if (repl) {
+            char *copy = strdup(repl);
+            if (copy) {
+                set_attr(img, "src", copy);
+                free(copy);
+                bad = 0;
+            }
+        }
+    }
+    const char *set = attr(img, "srcset");
+    if (!set || !*set || placeholder_src(set)) {
+        for (size_t i = 0; lazy_set[i]; i++) {
+            const char *v = attr(img, lazy_set[i]);
+            if (v && *v) {
+                char *copy = strdup(v);
+                if (copy) {
+                    set_attr(img, "srcset", copy);
+                    free(copy);
+                }
+                break;
+            }
+        }
+    }
+    set = attr(img, "srcset");
+    char *best = set && *set ? srcset_best(set) : NULL;
+    /* <picture><source srcset> for an <img> without a source. libxml2
+     * does not know <source> is empty and may nest the <img> in it. */
+    xmlNode *pic = img->parent;
+    for (int up = 0; pic && up < 3 && !is_el(pic, "picture"); up++)
+        pic = pic->parent;
+    if (!best && bad && pic && is_el(pic, "picture")) {
+        for (xmlNode *s = pic->children; s && !best; s = next_in(s, pic, 0)) {
+            if (!is_el(s, "source") || !usable_source_type(attr(s, "type")))
+                continue;
+            const char *ss = attr(s, "srcset");
+            if (!ss || !*ss)
+                ss = attr(s, "data-srcset");
+            if (ss && *ss)
+                best = srcset_best(ss);
+        }
+    }
+    if (best) {
+        if (!placeholder_src(best)) {
+            set_attr(img, "src", best);
+            bad = 0;
+        }
+        free(best);
+    }
+    if (bad)
+        return 0;
+    if (tiny_dim(attr(img, "width")) || tiny_dim(attr(img, "height")))
+        return 0;
+    return 1;
+}
+
+/* The placeholder <img> a <noscript> fallback belongs to: the previous
+ * element sibling if it is an image or wraps exactly one. */
+static xmlNode *
+noscript_target(xmlNode *ns)
+{
+    xmlNode *p = ns->prev;
+    while (p && p->type != XML_ELEMENT_NODE)
+        p = p->prev;
+    if (!p)
+        return NULL;
+    if (is_el(p, "img"))
+        return p;
+    xmlNode *found = NULL;
+    int count = 0, seen = 0;
+    /* A wrapper such as <span><img></span>: small, so look at a few
+     * nodes only. */
+    for (xmlNode *n = p->children; n; n = next_in(n, p, 0)) {
+        if (++seen > 32)
+            return NULL;
+        if (is_el(n, "img")) {
+            found = n;
+            if (++count > 1)
+                return NULL;
+        }
+    }
+    return found;
+}
+
+/* <noscript> holds the real <img> of lazy-loaded pictures: move it into
+ * the placeholder before it, or out of the noscript. Other noscript
+ * content is dropped later with the junk, unless it is a whole article.
+ * Each node is looked at a bounded number of times: noscripts inside a
+ * kept one are kept without measuring them again (nested noscripts
+ * would otherwise make this quadratic). */
+static void
+rescue_noscript(xmlNode *top)
+{
+    xmlNode *n = top->children;
+    int in_kept = 0;
+    xmlNode *kept_end = NULL;  /* first node after the kept region */
+    while (n) {
+        if (in_kept && n == kept_end)
+            in_kept = 0;
+        if (!is_el(n, "noscript")) {
+            n = next_in(n, top, 0);
+            continue;
+        }
+        xmlNode *ns = n;
+        xmlNode *next = next_in(ns, top, 1);
+        int keep = in_kept;
+        xmlNode *img = NULL;
+        if (!keep) {
+            /* Some sites (Blogger, old framesets) put the whole article in
+             * <noscript> for readers without JavaScript: keep it. Where
+             * the parser kept the content as raw text, it is markup for
+             * scripts, not prose. */
+            measure m = {0, 0, 0};
+            int markup_as_text = 0;
+            for (xmlNode *c = ns->children; c; c = next_in(c, ns, 0)) {
+                if (is_el(c, "img") && !img)
+                    img = c;
+                if (c->type != XML_TEXT_NODE || !c->content)
+                    continue;
+                if (strchr((const char *)c->content, '<'))
+                    markup_as_text = 1;
+                if (c->parent != ns)
+                    measure_text(&m, c->content);
+            }
+            keep = m.len >= 200 && !markup_as_text;
+        }
+        if (keep) {
+            /* Moved text may merge into a text node before the noscript
+             * (libxml2 frees the moved one), so restart from there. */
+            xmlNode *prev = ns->prev, *parent = ns->parent;
+            while (ns->children) {
+                xmlNode *c = ns->children;
+                xmlUnlinkNode(c);
+                if (!xmlAddPrevSibling(ns, c))
+                    xmlFreeNode(c);
+            }
+            drop_node(ns);
+            if (!in_kept) {
+                in_kept = 1;
+                kept_end = next;
+            }
+            n = prev ? prev->next : parent->children;
+            if (!n)
+                n = next;
+            continue;
+        }
+        if (img && !placeholder_src(attr(img, "src"))) {
+            xmlNode *target = noscript_target(ns);
+            if (target && (placeholder_src(attr(target, "src")) ||
+                           attr(target, "data-src") ||
+                           attr(target, "data-srcset"))) {
+                /* Copy the real attributes over the placeholder's. */
+                for (const xmlAttr *a = img->properties; a; a = a->next) {
+                    if (!a->name || !a->children || !a->children->content)
+                        continue;
+                    const char *name = (const char *)a->name;
+                    if (strcmp(name, "alt") == 0 && attr(target, "alt") &&
+                        *attr(target, "alt"))
+                        continue;
+                    char *val = strdup((const char *)a->children->content);
+                    if (val) {
+                        set_attr(target, name, val);
+                        free(val);
+                    }
+                }
+            } else {
+                xmlUnlinkNode(img);
+                if (!xmlAddPrevSibling(ns, img))
+                    xmlFreeNode(img);
+            }
+        }
+        drop_node(ns);
+        n = next;
+    }
+}
+
+/* Fixes lazy images and drops pixels and sourceless images below top;
+ * empties <iframe>s, whose text is a fallback for browsers without
+ * frames, not content (the element stays for its src). */
+static void
+fix_images(xmlNode *top)
+{
+    xmlNode *n = top->children;
+    while (n) {
+        if (is_el(n, "iframe")) {
+            while (n->children)
+                drop_node(n->children);
+            n = next_in(n, top, 1);
+        } else if (is_el(n, "img")) {
+            xmlNode *nx = next_in(n, top, 1);
+            if (!fix_image(n))
+                drop_node(n);
+            n = nx;
+        } else {
+            n = next_in(n, top, 0);
+        }
+    }
+}
+
+/* Containers that are worth nothing without text or media inside. */
+static int
+removable_when_empty(const xmlNode *n)
+{
+    static const char *const names[] = {
+        "a", "article", "aside", "b", "blockquote", "center", "dd", "div",
+        "dl", "dt", "em", "figcaption", "figure", "font", "footer", "h1",
+        "h2", "h3", "h4", "h5", "h6", "header", "i", "li", "main", "ol",
+        "p", "section", "small", "span", "strong", "u", "ul", "picture",
+        NULL
+    };
+    for (size_t i = 0; names[i]; i++)
+        if (strcmp((const char *)n->name, names[i]) == 0)
+            return 1;
+    return 0;
+}
+
+static int
+blank_text(const xmlChar *s)
+{
+    if (!s)
+        return 1;
+    const unsigned char *p = s;
+    while (*p) {
+        uint32_t c = utf8_next(&p);
+        if (!is_space_cp(c))
+            return 0;
+    }
+    return 1;
+}
+
+static int
+is_empty_el(const xmlNode *n)
+{
+    for (const xmlNode *c = n->children; c; c = c->next) {
+        if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
+            if (!blank_text(c->content))
+                return 0;
+        } else if (c->type == XML_ELEMENT_NODE) {
+            if (!is_el(c, "br") && !is_el(c, "wbr"))
+                return 0;
+        }
+    }
+    return 1;
+}
+
+static xmlNode *
+first_leaf(xmlNode *n)
+{
+    while (n->type == XML_ELEMENT_NODE && n->children)
+        n = n->children;
+    return n;
+}
+
+/* Post-order walk dropping empty containers, so emptiness travels up. */
+static void
+drop_empty(xmlNode *top)
+{
+    if (!top->children)
+        return;
+    xmlNode *n = first_leaf(top->children);
+    while (n && n != top) {
+        xmlNode *nx = n->next ? first_leaf(n->next) : n->parent;
+        if (n->type == XML_ELEMENT_NODE && removable_when_empty(n) &&
+            is_empty_el(n))
+            drop_node(n);
+        n = nx;
+    }
+}
+
+/* The last child of `n` that is an element or non-blank text. */
+static xmlNode *
+last_meaningful(xmlNode *n)
+{
+    for (xmlNode *c = n->last; c; c = c->prev) {
+        if (c->type == XML_ELEMENT_NODE)
+            return c;
+        if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE)
+            && !blank_text(c->content))
+            return c;
+    }
+    return NULL;
+}
+
+static int
+is_heading(const xmlNode *n)
+{
+    return n->type == XML_ELEMENT_NODE && n->name && n->name[0] == 'h' &&
+           n->name[1] >= '1' && n->name[1] <= '6' && !n->name[2];
+}
+
+/* A short "© 2020 Site. All rights reserved." line. */
+static int
+is_copyright(xmlNode *n)
+{
+    xmlChar *t = xmlNodeGetContent(n);
+    if (!t)
+        return 0;
+    const char *p = (const char *)t;
+    while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+        p++;
+    int r = strlen(p) < 200 &&
+            (strncmp(p, "\xc2\xa9", 2) == 0 || strncmp(p, "Copyright", 9) == 0
+             || strncmp(p, "(c) ", 4) == 0 || strncmp(p, "(C) ", 4) == 0);
+    xmlFree(t);
+    return r;
+}
+
+/* Drops what an article never ends with: a heading with nothing after
+ * it (the title of a related-links box that was removed) or a copyright
+ * line. Looks at the innermost last block, a few times over. */
+static void
+trim_tail(xmlNode *root)
+{
+    for (int round = 0; round < 8; round++) {
+        xmlNode *n = root;
+        xmlNode *last;
+        while ((last = last_meaningful(n)) != NULL &&
+               last->type == XML_ELEMENT_NODE && !is_heading(last) &&
+               (is_el(last, "div") || is_el(last, "section") ||
+                is_el(last, "article") || is_el(last, "main") ||
+                is_el(last, "header") || is_el(last, "footer")) &&
+               last->children)
+            n = last;
+        if (!last || last->type != XML_ELEMENT_NODE)
+            return;
+        if (!is_heading(last) &&
+            !((is_el(last, "p") || is_el(last, "div") ||
+               is_el(last, "small") || is_el(last, "span")) &&
+              is_copyright(last)))
+            return;
+        drop_node(last);
+        /* Containers left empty by the cut go too. */
+        while (n != root && !last_meaningful(n)) {
+            xmlNode *up = n->parent;
+            drop_node(n);
+            n = up;
+        }
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Title duplicates                                                   */
+/* ------------------------------------------------------------------ */
+
+/* Lower-case letters and digits of `s` (ASCII folded, other code points
+ * kept), for comparing headlines. */
+static size_t
+fold(char *out, size_t cap, const char *s)
+{
+    size_t j = 0;
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p && j + 5 < cap) {
+        const unsigned char *st = p;
+        uint32_t c = utf8_next(&p);
+        if (c < 0x80) {
+            if (isalnum((int)c))
+                out[j++] = (char)tolower((int)c);
+        } else if (!is_space_cp(c) && !is_comma_cp(c) && !is_stop_cp(c) &&
+                   !(c >= 0x2010 && c <= 0x206F)) {
+            size_t k = (size_t)(p - st);
+            memcpy(out + j, st, k);
+            j += k;
+        }
+    }
+    out[j] = '\0';
+    return j;
+}
+
+static int
+same_headline(const char *a, const char *b)
+{
+    char fa[1024], fb[1024];
+    size_t la = fold(fa, sizeof fa, a);
+    size_t lb = fold(fb, sizeof fb, b);
+    if (la == 0 || lb == 0)
+        return 0;
+    if (la == lb)
+        return strcmp(fa, fb) == 0;
+    /* The title may carry a site name the heading lacks, or the other
+     * way round: accept containment of most of the longer one. */
+    const char *lo = la > lb ? fa : fb;
+    const char *sh = la > lb ? fb : fa;
+    size_t ll = la > lb ? la : lb, sl = la > lb ? lb : la;
+    return sl * 4 >= ll * 3 && strstr(lo, sh) != NULL;
+}
+
+/* Records the first headings (h1..h3) that repeat the title. Small
+ * headings only, and a bounded number, so this stays linear. */
+static void
+find_title_heads(elindex *ix, const char *title)
+{
+    int seen = 0;
+    for (uint32_t i = 0; i < ix->n && seen < 64 && ix->n_heads < MAX_HEADS;
+         i++) {
+        el *e = &ix->v[i];
+        if (e->tag != T_H1 && e->tag != T_H2 && e->tag != T_H3)
+            continue;
+        seen++;
+        if ((e->flags & F_JUNK) || e->end - i > 64 || e->text0 > 2000)
+            continue;
+        xmlChar *t = xmlNodeGetContent(e->node);
+        if (t && same_headline((const char *)t, title))
+            ix->heads[ix->n_heads++] = i;
+        xmlFree(t);
+    }
+}
+
+/* Drops a leading h1..h3 repeating the title. */
+static void
+drop_title_heading(xmlNode *top, const char *title)
+{
+    if (!title || !*title)
+        return;
+    uint64_t before = 0;
+    for (xmlNode *n = top->children; n;) {
+        if (n->type == XML_ELEMENT_NODE &&
+            (is_el(n, "h1") || is_el(n, "h2") || is_el(n, "h3"))) {
+            xmlChar *t = xmlNodeGetContent(n);
+            int same = t && same_headline((const char *)t, title);
+            xmlFree(t);
+            if (same) {
+                drop_node(n);
+                return;
+            }
+            n = next_in(n, top, 1);
+            continue;
+        }
+        if (n->type == XML_TEXT_NODE) {
+            measure m = {0, 0, 0};
+            measure_text(&m, n->content);
+            before += m.len;
+            if (before > 200)
+                return;
+        }
+        n = next_in(n, top, 0);
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Entry points                                                       */
+/* ------------------------------------------------------------------ */
+
+static xmlNode *
+find_body(xmlDocPtr html)
+{
+    xmlNode *root = xmlDocGetRootElement(html);
+    if (!root)
+        return NULL;
+    if (is_el(root, "body"))
+        return root;
+    for (xmlNode *c = root->children; c; c = c->next)
+        if (is_el(c, "body"))
+            return c;
+    return root;
+}
+
+/* The shortest article we accept from a strict pass before trying a
+ * looser one (weighted characters, so ~170 CJK characters). */
+#define MIN_ARTICLE 500
+#define MIN_DECLARED 140
+
+static void
+finish(xmlNode *root, const char *title)
+{
+    drop_comments(root);
+    fix_images(root);
+    if (title)
+        drop_title_heading(root, title);
+    drop_empty(root);
+}
+
+int
+folio__extract(folio__extract_result *out, xmlDocPtr html,
+               const char *title, folio_job *job)
+{
+    elindex ix;
+    memset(&ix, 0, sizeof ix);
+    pick pk = {NULL, 0, 0, 0, 0, 0};
+    int rc = FOLIO_OK;
+    out->root = NULL;
+    out->fallback = false;
+    xmlNode *body = html ? find_body(html) : NULL;
+    if (!body)
+        return FOLIO_ENOTFOUND;
+    rescue_noscript(body);
+    rc = index_build(&ix, body);
+    if (rc < 0)
+        goto done;
+    index_text0(&ix);
+    if (ix.total == 0) {
+        rc = FOLIO_ENOTFOUND;
+        goto done;
+    }
+    if (title)
+        find_title_heads(&ix, title);
+    int chosen = -1, last = -1;
+    uint64_t best_len = 0;
+    for (int pass = 0; pass < NPASS; pass++) {
+        rc = pass_run(&ix, pass, &pk, job);
+        if (rc < 0)
+            goto done;
+        folio__job_note(job, "extract: pass %d kept %llu characters", pass,
+                        (unsigned long long)pk.text);
+        if (pk.text > best_len + best_len / 4 || chosen < 0) {
+            best_len = pk.text;
+            chosen = pass;
+        }
+        last = pass;
+        if (pk.text >= MIN_ARTICLE)
+            break;
+        /* The strict pass found what the page declares as its article:
+         * a short article is still the article. */
+        if (pass == PASS_STRICT && pk.text >= MIN_DECLARED &&
+            (ix.v[pk.top].flags & F_DECLARED))
+            break;
+    }
+    if (best_len == 0) {
+        /* Nothing scored: the <body> without junk. */
+        rc = pass_run(&ix, PASS_LOOSE, &pk, NULL);
+        if (rc < 0)
+            goto done;
+        pk.n = 0;
+        pk.scored = 0;
+        rc = pick_add(&pk, 0);
+        if (rc < 0)
+            goto done;
+        chosen = NPASS;
+    } else if (chosen != last) {
+        rc = pass_run(&ix, chosen, &pk, NULL);
+        if (rc < 0)
+            goto done;
+    }
+    out->fallback = chosen != PASS_STRICT || !pk.scored;
+    if (out->fallback)
+        folio__job_note(job, "extract: fallback (pass %d)", chosen);
+    for (uint32_t k = 0; k < pk.n; k++)
+        apply_removals(&ix, pk.roots[k], job);
+    xmlNode *root;
+    if (pk.n == 1) {
+        root = ix.v[pk.roots[0]].node;
+    } else {
+        root = xmlNewDocNode(html, NULL, (const xmlChar *)"div", NULL);
+        if (!root) {
+            rc = FOLIO_ENOMEM;
+            goto done;
+        }
+        xmlNode *first = ix.v[pk.roots[0]].node;
+        if (!xmlAddPrevSibling(first, root)) {
+            xmlFreeNode(root);
+            rc = FOLIO_ENOMEM;
+            goto done;
+        }
+        for (uint32_t k = 0; k < pk.n; k++) {
+            xmlNode *c = ix.v[pk.roots[k]].node;
+            xmlUnlinkNode(c);
+            xmlAddChild(root, c);
+        }
+    }
+    finish(root, title);
+    trim_tail(root);
+    if (!root->children) {
+        rc = FOLIO_ENOTFOUND;
+        goto done;
+    }
+    out->root = root;
+done:
+    free(ix.v);
+    free(pk.roots);
+    return rc;
+}
+
+int
+folio__clean_whole(folio__extract_result *out, xmlDocPtr html,
+                   folio_job *job)
+{
+    elindex ix;
+    memset(&ix, 0, sizeof ix);
+    int rc = FOLIO_OK;
+    (void)job;
+    out->root = NULL;
+    out->fallback = false;
+    xmlNode *body = html ? find_body(html) : NULL;
+    if (!body)
+        return FOLIO_ENOTFOUND;
+    rescue_noscript(body);
+    rc = index_build(&ix, body);
+    if (rc < 0)
+        goto done;
+    pass_measure(&ix, PASS_LOOSE);
+    /* Forms go too: --no-extract keeps the page, not its controls. But
+     * not a form around the whole page (ASP.NET wraps <body> in one). */
+    for (uint32_t i = 1; i < ix.n; i++)
+        if ((ix.v[i].tag == T_FORM || ix.v[i].tag == T_FIELDSET) &&
+            ix.v[i].text * 2 <= ix.v[0].text)
+            ix.v[i].cc = 1;
+    apply_removals(&ix, 0, NULL);
+    finish(body, NULL);
+    out->root = body;
+done:
+    free(ix.v);
+    return rc;
+}

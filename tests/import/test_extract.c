@@ -1,0 +1,595 @@
+/* SPDX-License-Identifier: MIT */
+/* Main-content extraction (core/import/extract.c) on small pages: what is
+ * dropped, what is kept, lazy images, fallbacks, CJK and deep trees. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "folio/folio.h"
+#include "import.h"
+#include "job.h"
+
+/* ------------------------------------------------------------------ */
+/* Helpers                                                            */
+/* ------------------------------------------------------------------ */
+
+static char *read_fixture(const char *name)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/fixtures/%s/source.html",
+             FOLIO_TEST_SRCDIR, name);
+    FILE *f = fopen(path, "rb");
+    cr_assert_not_null(f, "cannot open %s", path);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = malloc((size_t)n + 1);
+    cr_assert_not_null(buf);
+    cr_assert_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
+    buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
+static xmlDocPtr parse(const char *html)
+{
+    xmlDocPtr doc = folio__html_parse(html, strlen(html), NULL);
+    cr_assert_not_null(doc);
+    return doc;
+}
+
+static int is_block(const xmlNode *n)
+{
+    static const char *const names[] = {
+        "p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "pre",
+        "blockquote", "tr", "td", "th", "figcaption", "dd", "dt", "section",
+        "article", "ul", "ol", "table", "figure", NULL
+    };
+    for (size_t i = 0; names[i]; i++)
+        if (strcmp((const char *)n->name, names[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* The text of a subtree, whitespace collapsed, one line per block.
+ * Iterative, like the code under test. Caller frees. */
+static char *text_of(xmlNode *root)
+{
+    size_t cap = 256, len = 0;
+    char *out = malloc(cap);
+    int space = 1;
+    cr_assert_not_null(out);
+    out[0] = '\0';
+    xmlNode *n = root;
+    while (n) {
+        const char *add = NULL;
+        if (n->type == XML_ELEMENT_NODE && is_block(n) && len > 0 &&
+            out[len - 1] != '\n')
+            add = "\n";
+        else if (n->type == XML_TEXT_NODE && n->content)
+            add = (const char *)n->content;
+        for (const char *p = add; p && *p; p++) {
+            char c = *p;
+            if (c == ' ' || c == '\t' || c == '\r' || (c == '\n' && add != NULL
+                                                       && add[0] != '\n')) {
+                if (space)
+                    continue;
+                c = ' ';
+                space = 1;
+            } else {
+                space = c == '\n';
+            }
+            if (len + 2 > cap) {
+                cap *= 2;
+                out = realloc(out, cap);
+                cr_assert_not_null(out);
+            }
+            out[len++] = c;
+            out[len] = '\0';
+        }
+        if (n->type == XML_ELEMENT_NODE && n->children) {
+            n = n->children;
+            continue;
+        }
+        while (n && n != root && !n->next)
+            n = n->parent;
+        n = (n && n != root) ? n->next : NULL;
+    }
+    return out;
+}
+
+/* The `nth` (0-based) element named `name` below `root`, or NULL. */
+static xmlNode *find_el(xmlNode *root, const char *name, int nth)
+{
+    xmlNode *n = root;
+    while (n) {
+        if (n->type == XML_ELEMENT_NODE &&
+            strcmp((const char *)n->name, name) == 0 && nth-- == 0)
+            return n;
+        if (n->type == XML_ELEMENT_NODE && n->children) {
+            n = n->children;
+            continue;
+        }
+        while (n && n != root && !n->next)
+            n = n->parent;
+        n = (n && n != root) ? n->next : NULL;
+    }
+    return NULL;
+}
+
+static int count_el(xmlNode *root, const char *name)
+{
+    int n = 0;
+    while (find_el(root, name, n))
+        n++;
+    return n;
+}
+
+static char *prop(xmlNode *n, const char *name)
+{
+    return (char *)xmlGetProp(n, (const xmlChar *)name);
+}
+
+#define ASSERT_HAS(text, s) \
+    cr_assert(strstr((text), (s)) != NULL, "missing \"%s\" in:\n%s", (s), \
+              (text))
+#define ASSERT_HASNT(text, s) \
+    cr_assert(strstr((text), (s)) == NULL, "unwanted \"%s\" in:\n%s", (s), \
+              (text))
+
+/* Extracts from a fixture or inline page; returns the text. */
+static char *extract_text(const char *html, const char *title,
+                          folio__extract_result *res, xmlDocPtr *doc)
+{
+    *doc = parse(html);
+    int rc = folio__extract(res, *doc, title, NULL);
+    cr_assert_eq(rc, FOLIO_OK, "extract failed: %d", rc);
+    cr_assert_not_null(res->root);
+    return text_of(res->root);
+}
+
+/* ------------------------------------------------------------------ */
+/* Boilerplate                                                        */
+/* ------------------------------------------------------------------ */
+
+Test(extract, drops_boilerplate)
+{
+    char *html = read_fixture("extract-boilerplate");
+    folio__extract_result res;
+    xmlDocPtr doc;
+    char *t = extract_text(html, "The Quiet Return of the River Otter", &res,
+                           &doc);
+    cr_assert_not(res.fallback);
+    ASSERT_HAS(t, "For the first time in forty years");
+    ASSERT_HAS(t, "photographed a young otter");
+    ASSERT_HAS(t, "Ecologists say");
+    ASSERT_HAS(t, "The council now plans");
+    ASSERT_HASNT(t, "cookies");          /* consent banner */
+    ASSERT_HASNT(t, "News section");     /* navigation */
+    ASSERT_HASNT(t, "Share on");         /* share bar */
+    ASSERT_HASNT(t, "Beavers return");   /* related list */
+    ASSERT_HASNT(t, "Related stories");
+    ASSERT_HASNT(t, "COMMENT-TEXT");     /* comments */
+    ASSERT_HASNT(t, "Leave a reply");
+    ASSERT_HASNT(t, "HIDDEN-STYLE");     /* display: none */
+    ASSERT_HASNT(t, "HIDDEN-ATTR");      /* hidden */
+    ASSERT_HASNT(t, "ARIA-HIDDEN");      /* aria-hidden=true */
+    ASSERT_HASNT(t, "Subscribe");        /* newsletter */
+    ASSERT_HASNT(t, "SCRIPT-TEXT");
+    ASSERT_HASNT(t, "Copyright");
+    free(t);
+    xmlFreeDoc(doc);
+    free(html);
+}
+
+Test(extract, declared_article_survives_bad_id)
+{
+    /* A share-widget id on the declared article body must not sink it,
+     * and a longer caption list must not win over it. */
+    const char *html =
+        "<html><body><ul class='gallery-legends'>"
+        "<li>Caption one of a long gallery, with words, commas, more words "
+        "and yet more words to make it long enough to count.</li>"
+        "<li>Caption two of a long gallery, with words, commas, more words "
+        "and yet more words to make it long enough to count.</li>"
+        "<li>Caption three of a long gallery, with words, commas, more "
+        "words and yet more words to make it long enough to count.</li>"
+        "</ul><div itemprop='articleBody' id='share-btns-container'>"
+        "<p>The real article starts here, and it has a few sentences of "
+        "text, which is what a reader came for.</p>"
+        "<p>It goes on for another paragraph, with more detail about the "
+        "story, and a quote from someone involved in it.</p></div>"
+        "</body></html>";
+    folio__extract_result res;
+    xmlDocPtr doc;
+    char *t = extract_text(html, NULL, &res, &doc);
+    ASSERT_HAS(t, "The real article starts here");
+    ASSERT_HAS(t, "It goes on for another paragraph");
+    ASSERT_HASNT(t, "Caption one");
+    free(t);
+    xmlFreeDoc(doc);
+}
+
+Test(extract, heading_ids_are_not_hints)
+{
+    /* Documentation generators derive ids from headings: a section about
+     * "sharing" is not a share bar. */
+    const char *html =
+        "<html><body><div class='document'>"
+        "<div class='section' id='introduction'><h2>Introduction</h2>"
+        "<p>This guide explains how the tool works, step by step, with "
+        "examples that you can type and run yourself.</p></div>"
+        "<div class='section' id='sharing-with-a-single-developer'>"
+        "<h2>Sharing with a single developer</h2><p>SECTION-TWO: when you "
+        "work alone on two machines, you push and pull your drafts between "
+        "them, and nothing else changes.</p></div>"
+        "</div></body></html>";
+    folio__extract_result res;
+    xmlDocPtr doc;
+    char *t = extract_text(html, NULL, &res, &doc);
+    ASSERT_HAS(t, "This guide explains");
+    ASSERT_HAS(t, "SECTION-TWO");
+    free(t);
+    xmlFreeDoc(doc);
+}
+
+Test(extract, drops_link_lines_and_trailing_heading)
+{
+    const char *html =
+        "<html><body><div class='post'>"
+        "<p>The first paragraph of the post is long enough to be scored as "
+        "prose, with commas, clauses, and a full stop at the end.</p>"
+        "<p>Read also: <a href='/x'>Another story about something else</a>"
+        "</p>"
+        "<p>The second paragraph carries on the story, with more words, "
+        "more commas, and another full stop at the end of it.</p>"
+        "<h3>More from the blog</h3>"
+        "</div></body></html>";
+    folio__extract_result res;
+    xmlDocPtr doc;
+    char *t = extract_text(html, NULL, &res, &doc);
+    ASSERT_HAS(t, "The first paragraph");
+    ASSERT_HAS(t, "The second paragraph");
+    ASSERT_HASNT(t, "Another story");
+    ASSERT_HASNT(t, "More from the blog");
+    free(t);
+    xmlFreeDoc(doc);
+}
+
+/* ------------------------------------------------------------------ */
+/* What the article keeps                                             */
+/* ------------------------------------------------------------------ */
+
+Test(extract, keeps_figures_tables_code_lists_quotes)
+{
+    char *html = read_fixture("extract-content");
+    folio__extract_result res;
+    xmlDocPtr doc;
+    char *t = extract_text(html, "Measuring Rain at Home", &res, &doc);
+    xmlNode *r = res.root;
+    cr_assert_not(res.fallback);
+    cr_assert_eq(count_el(r, "figure"), 1);
+    cr_assert_eq(count_el(r, "figcaption"), 1);
+    cr_assert_eq(count_el(r, "img"), 1);
+    cr_assert_eq(count_el(r, "table"), 1);
+    cr_assert_eq(count_el(r, "th"), 3);
+    cr_assert_eq(count_el(r, "tr"), 4);
+    cr_assert_eq(count_el(r, "pre"), 1);
+    cr_assert_eq(count_el(r, "code"), 1);
+    cr_assert_eq(count_el(r, "li"), 3);
+    cr_assert_eq(count_el(r, "blockquote"), 1);
+    cr_assert_eq(count_el(r, "dt"), 2);
+    cr_assert_eq(count_el(r, "h2"), 2);
+    ASSERT_HAS(t, "The finished gauge on its post");
+    ASSERT_HAS(t, "print(sum(readings.values()))");
+    ASSERT_HAS(t, "Downpour");
+    ASSERT_HAS(t, "After a month");
+    ASSERT_HASNT(t, "weekend projects series");
+    free(t);
+    xmlFreeDoc(doc);
+    free(html);
+}
+
+/* A short article whose first heading is `h1`. */
+static void article_with_h1(char *buf, size_t cap, const char *h1)
+{
+    snprintf(buf, cap, "<html><body><article><h1>%s</h1>"
+             "<p>The opening paragraph has enough words, and commas, to be "
+             "taken for the start of a real article by the scorer.</p>"
+             "<h2>Details</h2><p>The second paragraph adds details, with "
+             "more words, so that the article is long enough to stand on "
+             "its own.</p></article></body></html>", h1);
+}
+
+Test(extract, drops_heading_that_repeats_title)
+{
+    char html[2048];
+    folio__extract_result res;
+    xmlDocPtr doc;
+
+    article_with_h1(html, sizeof html, "Budget Day Explained");
+    char *t = extract_text(html, "Budget Day Explained", &res, &doc);
+    cr_assert_eq(count_el(res.root, "h1"), 0);
+    cr_assert_eq(count_el(res.root, "h2"), 1);
+    ASSERT_HASNT(t, "Budget Day Explained");
+    free(t);
+    xmlFreeDoc(doc);
+
+    /* A heading that differs from the title stays. */
+    article_with_h1(html, sizeof html, "What the Budget Means for You");
+    t = extract_text(html, "Budget Day Explained", &res, &doc);
+    cr_assert_eq(count_el(res.root, "h1"), 1);
+    ASSERT_HAS(t, "What the Budget Means for You");
+    free(t);
+    xmlFreeDoc(doc);
+}
+
+Test(extract, merges_sibling_sections)
+{
+    /* One article cut into two same-class sections, a subhead between
+     * them. */
+    const char *html =
+        "<html><body><div class='wrap'>"
+        "<div class='part'><div><div><div><div><div>"
+        "<p>PART-ONE opens the story, with a long sentence, several commas, "
+        "and enough words to look like an article paragraph.</p>"
+        "<p>It continues, with more of the same, so that this part of the "
+        "page scores as prose and not as a menu.</p>"
+        "</div></div></div></div></div></div>"
+        "<div class='ad-slot'>Advertisement</div>"
+        "<h2>SUBHEAD between the parts</h2>"
+        "<div class='part'><div><div><div><div><div>"
+        "<p>PART-TWO finishes the story, with its own long sentence, more "
+        "commas, and a conclusion for the patient reader.</p>"
+        "</div></div></div></div></div></div>"
+        "</div><div class='sidebar'><p>Sidebar text that is not part of the "
+        "story but is long enough to be scored by a naive scorer.</p></div>"
+        "</body></html>";
+    folio__extract_result res;
+    xmlDocPtr doc;
+    char *t = extract_text(html, NULL, &res, &doc);
+    ASSERT_HAS(t, "PART-ONE");
+    ASSERT_HAS(t, "PART-TWO");
+    ASSERT_HAS(t, "SUBHEAD");
+    cr_assert(strstr(t, "PART-ONE") < strstr(t, "SUBHEAD") &&
+              strstr(t, "SUBHEAD") < strstr(t, "PART-TWO"));
+    ASSERT_HASNT(t, "Advertisement");
+    ASSERT_HASNT(t, "Sidebar text");
+    free(t);
+    xmlFreeDoc(doc);
+}
+
+Test(extract, keeps_article_inside_noscript)
+{
+    const char *html =
+        "<html><body><div id='app'></div><noscript><div class='post'>"
+        "<p>NOSCRIPT-ARTICLE: this blog renders with JavaScript, so the "
+        "server also sends the post inside a noscript element for readers "
+        "without it.</p><p>That copy is the only one in the saved page, so "
+        "it is the article, and it must be kept whole, every paragraph of "
+        "it.</p></div></noscript>"
+        "<noscript>Please enable JavaScript.</noscript></body></html>";
+    folio__extract_result res;
+    xmlDocPtr doc;
+    char *t = extract_text(html, NULL, &res, &doc);
+    ASSERT_HAS(t, "NOSCRIPT-ARTICLE");
+    ASSERT_HAS(t, "every paragraph");
+    ASSERT_HASNT(t, "enable JavaScript");
+    free(t);
+    xmlFreeDoc(doc);
+}
+
+/* ------------------------------------------------------------------ */
+/* Images                                                             */
+/* ------------------------------------------------------------------ */
+
+Test(extract, fixes_lazy_images)
+{
+    char *html = read_fixture("extract-lazy-images");
+    folio__extract_result res;
+    xmlDocPtr doc;
+    char *t = extract_text(html, NULL, &res, &doc);
+    xmlNode *r = res.root;
+    const char *want[] = {
+        "/img/point.jpg",      /* data-src over a data: placeholder */
+        "/img/head-1600.jpg",  /* the largest srcset candidate */
+        "/img/harbour.jpg",    /* the <noscript> fallback */
+        "/img/map-2x.webp",    /* <picture><source> for a src-less img */
+    };
+    for (int i = 0; find_el(r, "img", i); i++) {
+        char *src = prop(find_el(r, "img", i), "src");
+        cr_log_info("img %d: %s", i, src ? src : "(none)");
+        xmlFree(src);
+    }
+    cr_assert_eq(count_el(r, "img"), 4, "tracking pixel not dropped?");
+    for (int i = 0; i < 4; i++) {
+        char *src = prop(find_el(r, "img", i), "src");
+        cr_assert_not_null(src, "img %d has no src", i);
+        cr_assert_str_eq(src, want[i]);
+        xmlFree(src);
+    }
+    cr_assert_eq(count_el(r, "noscript"), 0);
+    ASSERT_HAS(t, "The harbour light is the smallest");
+    free(t);
+    xmlFreeDoc(doc);
+    free(html);
+}
+
+/* ------------------------------------------------------------------ */
+/* Fallbacks and failures                                             */
+/* ------------------------------------------------------------------ */
+
+Test(extract, flags_fallback_when_nothing_scores)
+{
+    const char *html =
+        "<html><body><div>Opening hours</div><div>Mon-Fri 9-5</div>"
+        "<div>Closed on Sundays</div></body></html>";
+    folio__extract_result res;
+    xmlDocPtr doc;
+    char *t = extract_text(html, NULL, &res, &doc);
+    cr_assert(res.fallback);
+    ASSERT_HAS(t, "Opening hours");
+    ASSERT_HAS(t, "Closed on Sundays");
+    free(t);
+    xmlFreeDoc(doc);
+}
+
+Test(extract, body_article_is_not_a_fallback)
+{
+    /* Paragraphs straight in <body>: the body is the article. */
+    const char *html =
+        "<html><body><p>A page with its paragraphs directly in the body, "
+        "which old hand-written sites do, with commas, and full stops.</p>"
+        "<p>Another paragraph of the same page, also long enough to count "
+        "as prose in the eyes of the scorer, truly.</p></body></html>";
+    folio__extract_result res;
+    xmlDocPtr doc;
+    char *t = extract_text(html, NULL, &res, &doc);
+    cr_assert_not(res.fallback);
+    ASSERT_HAS(t, "Another paragraph");
+    free(t);
+    xmlFreeDoc(doc);
+}
+
+Test(extract, no_text_is_not_found)
+{
+    const char *pages[] = {
+        "<html><body><div><img src='a.png'></div></body></html>",
+        "<html><body>   <script>var x = 'text';</script></body></html>",
+        "<html><head><title>Only a title</title></head><body></body></html>",
+    };
+    for (size_t i = 0; i < 3; i++) {
+        xmlDocPtr doc = parse(pages[i]);
+        folio__extract_result res;
+        int rc = folio__extract(&res, doc, NULL, NULL);
+        cr_assert_eq(rc, FOLIO_ENOTFOUND, "page %zu: rc %d", i, rc);
+        cr_assert_null(res.root);
+        xmlFreeDoc(doc);
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Scripts without spaces                                             */
+/* ------------------------------------------------------------------ */
+
+Test(extract, cjk_article)
+{
+    /* Short paragraphs by Latin standards: CJK characters are weighed as
+     * words, so the article is found without a fallback. */
+    char *html = read_fixture("extract-cjk");
+    folio__extract_result res;
+    xmlDocPtr doc;
+    char *t = extract_text(html, "城市里的候鸟", &res, &doc);
+    cr_assert_not(res.fallback);
+    ASSERT_HAS(t, "每年秋天");
+    ASSERT_HAS(t, "观鸟爱好者说");
+    ASSERT_HAS(t, "专家提醒市民");
+    ASSERT_HAS(t, "公园管理处表示");
+    ASSERT_HASNT(t, "首页");
+    ASSERT_HASNT(t, "版权所有");
+    free(t);
+    xmlFreeDoc(doc);
+    free(html);
+}
+
+/* ------------------------------------------------------------------ */
+/* Hostile shapes                                                     */
+/* ------------------------------------------------------------------ */
+
+#define DEPTH 100000
+
+static char *deep_page(void)
+{
+    const char *para = "<p>Deep inside the page there is a paragraph, with "
+                       "commas, words and a full stop, to be found.</p>";
+    size_t cap = (size_t)DEPTH * 11 + 1024;
+    char *buf = malloc(cap);
+    cr_assert_not_null(buf);
+    size_t len = 0;
+    len += (size_t)sprintf(buf + len, "<html><body><nav>Menu</nav>");
+    for (int i = 0; i < DEPTH; i++)
+        len += (size_t)sprintf(buf + len, "<div>");
+    len += (size_t)sprintf(buf + len, "%s%s", para, para);
+    for (int i = 0; i < DEPTH; i++)
+        len += (size_t)sprintf(buf + len, "</div>");
+    sprintf(buf + len, "</body></html>");
+    return buf;
+}
+
+Test(extract, deep_nesting_finishes, .timeout = 10)
+{
+    char *html = deep_page();
+    folio__extract_result res;
+    xmlDocPtr doc;
+    char *t = extract_text(html, NULL, &res, &doc);
+    ASSERT_HAS(t, "Deep inside the page");
+    ASSERT_HASNT(t, "Menu");
+    free(t);
+    xmlFreeDoc(doc);
+    free(html);
+}
+
+Test(clean_whole, deep_nesting_finishes, .timeout = 10)
+{
+    char *html = deep_page();
+    xmlDocPtr doc = parse(html);
+    folio__extract_result res;
+    cr_assert_eq(folio__clean_whole(&res, doc, NULL), FOLIO_OK);
+    char *t = text_of(res.root);
+    ASSERT_HAS(t, "Deep inside the page");
+    free(t);
+    xmlFreeDoc(doc);
+    free(html);
+}
+
+/* ------------------------------------------------------------------ */
+/* --no-extract                                                       */
+/* ------------------------------------------------------------------ */
+
+Test(clean_whole, keeps_page_drops_scripts_forms_hidden)
+{
+    const char *html =
+        "<html><head><style>p{}</style></head><body>"
+        "<nav><a href='/'>Home</a></nav>"
+        "<script>SCRIPT-TEXT</script><style>STYLE-TEXT</style>"
+        "<p>Visible paragraph.</p>"
+        "<form><input name='q'><label>Search</label><button>Go</button>"
+        "</form>"
+        "<div style='display:none'>HIDDEN-TEXT</div>"
+        "<div class='share'>Share this</div>"
+        "</body></html>";
+    xmlDocPtr doc = parse(html);
+    folio__extract_result res;
+    cr_assert_eq(folio__clean_whole(&res, doc, NULL), FOLIO_OK);
+    cr_assert_not_null(res.root);
+    cr_assert_str_eq((const char *)res.root->name, "body");
+    char *t = text_of(res.root);
+    ASSERT_HAS(t, "Home");            /* the whole page: nav stays */
+    ASSERT_HAS(t, "Visible paragraph.");
+    ASSERT_HAS(t, "Share this");      /* no boilerplate guessing */
+    ASSERT_HASNT(t, "SCRIPT-TEXT");
+    ASSERT_HASNT(t, "STYLE-TEXT");
+    ASSERT_HASNT(t, "HIDDEN-TEXT");
+    ASSERT_HASNT(t, "Search");
+    cr_assert_eq(count_el(res.root, "form"), 0);
+    cr_assert_eq(count_el(res.root, "input"), 0);
+    free(t);
+    xmlFreeDoc(doc);
+}
+
+Test(clean_whole, keeps_page_wide_form)
+{
+    /* ASP.NET pages wrap the whole body in one form. */
+    const char *html =
+        "<html><body><form id='aspnetForm'><input type='hidden'>"
+        "<p>The whole page lives inside a form, as on many old sites.</p>"
+        "<form><input name='q'><p>x</p></form></form></body></html>";
+    xmlDocPtr doc = parse(html);
+    folio__extract_result res;
+    cr_assert_eq(folio__clean_whole(&res, doc, NULL), FOLIO_OK);
+    char *t = text_of(res.root);
+    ASSERT_HAS(t, "The whole page lives inside a form");
+    free(t);
+    xmlFreeDoc(doc);
+}

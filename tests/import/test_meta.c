@@ -1,0 +1,438 @@
+/* SPDX-License-Identifier: MIT */
+/* Page metadata (core/import/meta.c): each source and the title rules. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "folio/folio.h"
+#include "import.h"
+#include "job.h"
+
+static char *read_fixture(const char *name)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/fixtures/%s/source.html",
+             FOLIO_TEST_SRCDIR, name);
+    FILE *f = fopen(path, "rb");
+    cr_assert_not_null(f, "cannot open %s", path);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = malloc((size_t)n + 1);
+    cr_assert_not_null(buf);
+    cr_assert_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
+    buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
+/* Reads the metadata of `html` into a new document (caller frees). */
+static folio_doc *meta_of(const char *html, const char *base)
+{
+    xmlDocPtr x = folio__html_parse(html, strlen(html), NULL);
+    cr_assert_not_null(x);
+    folio_doc *doc = folio_doc_new();
+    cr_assert_not_null(doc);
+    cr_assert_eq(folio__meta_extract(x, doc, base, NULL), FOLIO_OK);
+    xmlFreeDoc(x);
+    return doc;
+}
+
+static const folio_meta *M(folio_doc *doc)
+{
+    return folio_doc_meta(doc);
+}
+
+#define STR_EQ_OR_NULL(got, want)                                          \
+    do {                                                                   \
+        const char *g_ = (got), *w_ = (want);                              \
+        if (w_ == NULL)                                                    \
+            cr_assert_null(g_, "expected NULL, got \"%s\"", g_);           \
+        else {                                                             \
+            cr_assert_not_null(g_, "expected \"%s\", got NULL", w_);       \
+            cr_assert_str_eq(g_, w_);                                      \
+        }                                                                  \
+    } while (0)
+
+/* Title of a page made of `head` and `body` snippets. */
+static void check_title(const char *head, const char *body,
+                        const char *want_title, const char *want_site)
+{
+    char html[4096];
+    snprintf(html, sizeof html, "<html><head>%s</head><body>%s</body></html>",
+             head, body);
+    folio_doc *doc = meta_of(html, NULL);
+    STR_EQ_OR_NULL(M(doc)->title, want_title);
+    STR_EQ_OR_NULL(M(doc)->site_name, want_site);
+    folio_doc_free(doc);
+}
+
+/* ------------------------------------------------------------------ */
+/* A page with every source                                           */
+/* ------------------------------------------------------------------ */
+
+Test(meta, full_page)
+{
+    char *html = read_fixture("meta-full");
+    folio_doc *doc = meta_of(html, "https://rail.example/news/");
+    const folio_meta *m = M(doc);
+
+    /* og:title beats <title>; whitespace collapsed. */
+    cr_assert_str_eq(m->title, "Night trains are back in fashion across "
+                     "Europe");
+    cr_assert_str_eq(m->site_name, "The Rail Review");
+    /* og:description beats description; the entity was decoded once, by
+     * the parser ("&amp;amp;" is the text "&amp;"). */
+    cr_assert_str_eq(m->description,
+                     "Sleeper services are returning, &amp; booking fast.");
+    /* canonical beats og:url, resolved against the base. */
+    cr_assert_str_eq(m->url, "https://rail.example/2024/05/night-trains");
+    cr_assert_str_eq(m->image, "https://rail.example/img/sleeper.jpg");
+    cr_assert_str_eq(m->published, "2024-05-01T09:30:00+02:00");
+    cr_assert_str_eq(m->modified, "2024-05-02T10:00:00");
+    /* article:author is a profile URL: skipped; "and" splits names. */
+    cr_assert_eq(m->n_authors, 2);
+    cr_assert_str_eq(m->authors[0], "Inès Moreau");
+    cr_assert_str_eq(m->authors[1], "Tom Baker");
+    cr_assert_str_eq(m->section, "Travel");
+    cr_assert_eq(m->n_tags, 2);
+    cr_assert_str_eq(m->tags[0], "trains");
+    cr_assert_str_eq(m->tags[1], "Europe");
+    cr_assert_str_eq(m->lang, "en-GB");
+    cr_assert_str_eq(m->dir, "ltr");
+    folio_doc_free(doc);
+    free(html);
+}
+
+/* ------------------------------------------------------------------ */
+/* Title rules                                                        */
+/* ------------------------------------------------------------------ */
+
+Test(meta, title_site_suffix_removed_when_it_is_the_site)
+{
+    check_title("<title>Budget Day Explained | Daily Planet</title>"
+                "<meta property='og:site_name' content='Daily Planet'>", "",
+                "Budget Day Explained", "Daily Planet");
+    check_title("<title>Budget Day Explained \xe2\x80\x94 Daily Planet"
+                "</title><meta name='application-name' "
+                "content='Daily Planet'>", "",
+                "Budget Day Explained", "Daily Planet");
+}
+
+Test(meta, title_site_prefix_removed_when_it_is_the_site)
+{
+    check_title("<title>Daily Planet: Budget Day Explained in Full</title>"
+                "<meta property='og:site_name' content='Daily Planet'>", "",
+                "Budget Day Explained in Full", "Daily Planet");
+    check_title("<title>Daily Planet | Budget Day Explained</title>"
+                "<meta property='og:site_name' content='Daily Planet'>", "",
+                "Budget Day Explained", "Daily Planet");
+}
+
+Test(meta, title_from_matching_h1)
+{
+    check_title("<title>Budget Day Explained - DP News</title>",
+                "<h1>Budget Day Explained</h1>",
+                "Budget Day Explained", "DP News");
+}
+
+Test(meta, title_never_cut_when_short_or_not_the_site)
+{
+    /* A short title with a dash is the title. */
+    check_title("<title>Star Wars - The Force Awakens</title>", "",
+                "Star Wars - The Force Awakens", NULL);
+    /* The site is known and the suffix is not it. */
+    check_title("<title>A Tale of Two Cities Retold | Chapter One</title>"
+                "<meta property='og:site_name' content='Penguin'>", "",
+                "A Tale of Two Cities Retold | Chapter One", "Penguin");
+    /* A logo <h1> equal to the short tail does not become the title. */
+    check_title("<title>Shared Mutable History \xe2\x80\x94 evolve</title>",
+                "<h1>evolve</h1>",
+                "Shared Mutable History \xe2\x80\x94 evolve", NULL);
+}
+
+Test(meta, title_long_headline_loses_short_suffix)
+{
+    check_title("<title>How the city council finally fixed the ring road | "
+                "Metro</title>", "",
+                "How the city council finally fixed the ring road", "Metro");
+}
+
+Test(meta, title_from_h1_without_title)
+{
+    check_title("", "<h1>  Only a <em>heading</em>  </h1>", "Only a heading",
+                NULL);
+}
+
+Test(meta, og_title_keeps_its_own_suffix_unless_site)
+{
+    check_title("<meta property='og:title' content='Ten Years | A "
+                "Retrospective'><meta property='og:site_name' "
+                "content='Arts Weekly'>", "",
+                "Ten Years | A Retrospective", "Arts Weekly");
+    check_title("<meta property='og:title' content='Ten Years On - Arts "
+                "Weekly'><meta property='og:site_name' content='Arts Weekly'>",
+                "", "Ten Years On", "Arts Weekly");
+}
+
+/* ------------------------------------------------------------------ */
+/* Language and direction                                             */
+/* ------------------------------------------------------------------ */
+
+static void check_lang(const char *html, const char *want_lang,
+                       const char *want_dir)
+{
+    folio_doc *doc = meta_of(html, NULL);
+    STR_EQ_OR_NULL(M(doc)->lang, want_lang);
+    STR_EQ_OR_NULL(M(doc)->dir, want_dir);
+    folio_doc_free(doc);
+}
+
+Test(meta, lang_normalised_to_bcp47)
+{
+    check_lang("<html lang='EN-us'><body><p>x</p></body></html>", "en-US",
+               NULL);
+    check_lang("<html lang='zh-hant-tw'><body></body></html>", "zh-Hant-TW",
+               NULL);
+    check_lang("<html><head><meta http-equiv='Content-Language' "
+               "content='de-at, en'></head><body></body></html>", "de-AT",
+               NULL);
+    check_lang("<html><head><meta property='og:locale' content='pt_BR'>"
+               "</head><body></body></html>", "pt-BR", NULL);
+    /* Not a language tag: the next source wins. */
+    check_lang("<html lang='english please!'><head><meta property="
+               "'og:locale' content='en_GB'></head><body></body></html>",
+               "en-GB", NULL);
+}
+
+Test(meta, dir_from_html_body_or_article)
+{
+    check_lang("<html dir='RTL' lang='ar'><body></body></html>", "ar",
+               "rtl");
+    check_lang("<html dir='ltr'><body dir='rtl'></body></html>", NULL,
+               "rtl");
+    check_lang("<html><body><main dir='rtl'><p>x</p></main></body></html>",
+               NULL, "rtl");
+    check_lang("<html dir='auto'><body></body></html>", NULL, NULL);
+}
+
+/* ------------------------------------------------------------------ */
+/* URLs, descriptions, images                                         */
+/* ------------------------------------------------------------------ */
+
+Test(meta, canonical_falls_back_to_og_url)
+{
+    folio_doc *doc = meta_of("<html><head><meta property='og:url' "
+                             "content='/a/b?c=1'></head></html>",
+                             "https://example.org/x/y");
+    cr_assert_str_eq(M(doc)->url, "https://example.org/a/b?c=1");
+    folio_doc_free(doc);
+
+    doc = meta_of("<html><head><link rel='alternate canonical' "
+                  "href='https://example.org/c'></head></html>", NULL);
+    cr_assert_str_eq(M(doc)->url, "https://example.org/c");
+    folio_doc_free(doc);
+}
+
+Test(meta, description_sources)
+{
+    folio_doc *doc = meta_of("<html><head><meta name='description' "
+                             "content='  Plain\n description. '></head>"
+                             "</html>", NULL);
+    cr_assert_str_eq(M(doc)->description, "Plain description.");
+    folio_doc_free(doc);
+
+    doc = meta_of("<html><head><meta name='twitter:description' "
+                  "content='From the card.'></head></html>", NULL);
+    cr_assert_str_eq(M(doc)->description, "From the card.");
+    folio_doc_free(doc);
+}
+
+Test(meta, image_absolute)
+{
+    folio_doc *doc = meta_of("<html><head><meta name='twitter:image' "
+                             "content='pics/a.png'></head></html>",
+                             "https://example.org/blog/post");
+    cr_assert_str_eq(M(doc)->image, "https://example.org/blog/pics/a.png");
+    folio_doc_free(doc);
+}
+
+/* ------------------------------------------------------------------ */
+/* Authors, dates, tags                                               */
+/* ------------------------------------------------------------------ */
+
+Test(meta, author_rules)
+{
+    folio_doc *doc = meta_of("<html><head><meta name='author' "
+                             "content='By John Smith, Jr.'></head></html>",
+                             NULL);
+    cr_assert_eq(M(doc)->n_authors, 1);
+    cr_assert_str_eq(M(doc)->authors[0], "John Smith, Jr.");
+    folio_doc_free(doc);
+
+    doc = meta_of("<html><head><meta name='author' content='Ann Lee; Bo "
+                  "Chen &amp; Cy Diaz'></head></html>", NULL);
+    cr_assert_eq(M(doc)->n_authors, 3);
+    cr_assert_str_eq(M(doc)->authors[2], "Cy Diaz");
+    folio_doc_free(doc);
+
+    /* A byline in the page, with a date glued on. */
+    doc = meta_of("<html><body><div class='byline'>By <a href='/jd'>Jane "
+                  "Doe</a> \xc2\xb7 3 May 2021</div><p>Text</p></body></html>",
+                  NULL);
+    cr_assert_eq(M(doc)->n_authors, 1);
+    cr_assert_str_eq(M(doc)->authors[0], "Jane Doe");
+    folio_doc_free(doc);
+
+    doc = meta_of("<html><body><p class='author'>Lucas Nolan22 Dec 2016</p>"
+                  "</body></html>", NULL);
+    cr_assert_eq(M(doc)->n_authors, 1);
+    cr_assert_str_eq(M(doc)->authors[0], "Lucas Nolan");
+    folio_doc_free(doc);
+}
+
+static void check_date(const char *value, const char *want)
+{
+    char html[512];
+    snprintf(html, sizeof html, "<html><head><meta name='citation_date' "
+             "content='%s'></head></html>", value);
+    folio_doc *doc = meta_of(html, NULL);
+    STR_EQ_OR_NULL(M(doc)->published, want);
+    folio_doc_free(doc);
+}
+
+Test(meta, dates_iso_kept_others_normalised)
+{
+    check_date("2015-07-10T09:53:00-04:00", "2015-07-10T09:53:00-04:00");
+    check_date("2017-11-03 03:01:00.000000", "2017-11-03T03:01:00.000000");
+    check_date("2015-07-10", "2015-07-10");
+    check_date("2015/07/10", "2015-07-10");
+    check_date("July 10, 2015", "2015-07-10");
+    check_date("Fri, 10 Jul 2015 09:53:00 -0400", "2015-07-10");
+    check_date("last Tuesday", NULL);
+}
+
+Test(meta, time_element_date)
+{
+    folio_doc *doc = meta_of("<html><body><time itemprop='datePublished' "
+                             "datetime='2020-02-29'>29 Feb</time></body>"
+                             "</html>", NULL);
+    cr_assert_str_eq(M(doc)->published, "2020-02-29");
+    folio_doc_free(doc);
+}
+
+Test(meta, keywords_become_tags)
+{
+    folio_doc *doc = meta_of("<html><head><meta name='keywords' "
+                             "content='rain, weather ,, gauges ;diy'></head>"
+                             "</html>", NULL);
+    cr_assert_eq(M(doc)->n_tags, 4);
+    cr_assert_str_eq(M(doc)->tags[0], "rain");
+    cr_assert_str_eq(M(doc)->tags[1], "weather");
+    cr_assert_str_eq(M(doc)->tags[2], "gauges");
+    cr_assert_str_eq(M(doc)->tags[3], "diy");
+    folio_doc_free(doc);
+}
+
+Test(meta, empty_page_has_no_metadata)
+{
+    folio_doc *doc = meta_of("<html><body><p>Just text.</p></body></html>",
+                             NULL);
+    const folio_meta *m = M(doc);
+    cr_assert_null(m->title);
+    cr_assert_null(m->lang);
+    cr_assert_null(m->url);
+    cr_assert_null(m->description);
+    cr_assert_eq(m->n_authors, 0);
+    folio_doc_free(doc);
+}
+
+/* ------------------------------------------------------------------ */
+/* JSON-LD                                                            */
+/* ------------------------------------------------------------------ */
+
+Test(meta, jsonld_first)
+{
+    const char *html =
+        "<html><head><title>Old Title | Site</title>"
+        "<meta property='og:title' content='OG title'>"
+        "<meta property='article:published_time' content='2001-01-01'>"
+        "<script type='application/ld+json'>{\"@context\": "
+        "\"https://schema.org\", \"@type\": \"NewsArticle\", \"headline\": "
+        "\"The LD headline\", \"author\": [{\"@type\": \"Person\", \"name\": "
+        "\"Ann Lee\"}, \"Bo Chen\"], \"datePublished\": "
+        "\"2024-12-06T22:00:40.000Z\", \"dateModified\": \"2024-12-07\", "
+        "\"description\": \"LD description\", \"image\": {\"@type\": "
+        "\"ImageObject\", \"url\": \"/lead.jpg\"}, \"articleSection\": "
+        "[\"World\", \"Asia\"], \"keywords\": [\"one\", \"two\"], "
+        "\"inLanguage\": \"fr-FR\"}</script></head><body></body></html>";
+    folio_doc *doc = meta_of(html, "https://news.example/a/b");
+    const folio_meta *m = M(doc);
+    cr_assert_str_eq(m->title, "The LD headline");
+    cr_assert_eq(m->n_authors, 2);
+    cr_assert_str_eq(m->authors[0], "Ann Lee");
+    cr_assert_str_eq(m->authors[1], "Bo Chen");
+    cr_assert_str_eq(m->published, "2024-12-06T22:00:40.000Z");
+    cr_assert_str_eq(m->modified, "2024-12-07");
+    cr_assert_str_eq(m->description, "LD description");
+    cr_assert_str_eq(m->image, "https://news.example/lead.jpg");
+    cr_assert_str_eq(m->section, "World");
+    cr_assert_eq(m->n_tags, 2);
+    cr_assert_str_eq(m->lang, "fr-FR");
+    folio_doc_free(doc);
+}
+
+Test(meta, jsonld_graph_cdata_and_references)
+{
+    /* Article inside @graph, author by @id, the JSON in CDATA, a broken
+     * script before it that is skipped. */
+    const char *html =
+        "<html><head>"
+        "<script type='application/ld+json'>{ not json</script>"
+        "<script type='application/ld+json'>\n  <![CDATA[\n"
+        "{\"@context\": \"https://schema.org\", \"@graph\": ["
+        "{\"@type\": \"WebPage\", \"name\": \"Page\"},"
+        "{\"@type\": [\"BlogPosting\"], \"headline\": \"Graph headline\","
+        " \"author\": {\"@id\": \"#p1\"}},"
+        "{\"@type\": \"Person\", \"@id\": \"#p1\", \"name\": \"Cy Diaz\"}"
+        "]}\n  ]]>\n</script></head><body></body></html>";
+    folio_doc *doc = meta_of(html, NULL);
+    cr_assert_str_eq(M(doc)->title, "Graph headline");
+    cr_assert_eq(M(doc)->n_authors, 1);
+    cr_assert_str_eq(M(doc)->authors[0], "Cy Diaz");
+    folio_doc_free(doc);
+}
+
+Test(meta, jsonld_truncated_or_descriptive_headline_skipped)
+{
+    const char *html =
+        "<html><head><title>Full headline that is quite long | S</title>"
+        "<meta property='og:title' content='Full headline that is quite "
+        "long'><script type='application/ld+json'>{\"@type\": \"Article\", "
+        "\"headline\": \"Full headline that...\"}</script></head></html>";
+    folio_doc *doc = meta_of(html, NULL);
+    cr_assert_str_eq(M(doc)->title, "Full headline that is quite long");
+    folio_doc_free(doc);
+
+    /* headline is a description, name is what the <title> shows. */
+    html = "<html><head><title>List of rivers - Wiki</title>"
+           "<script type='application/ld+json'>{\"@type\": \"Article\", "
+           "\"name\": \"List of rivers\", \"headline\": \"Wikimedia list "
+           "article\"}</script></head></html>";
+    doc = meta_of(html, NULL);
+    cr_assert_str_eq(M(doc)->title, "List of rivers");
+    folio_doc_free(doc);
+}
+
+Test(meta, jsonld_non_article_ignored)
+{
+    const char *html =
+        "<html><head><title>Shop</title><script type='application/ld+json'>"
+        "{\"@type\": \"Product\", \"name\": \"A kettle\", \"author\": "
+        "\"Nobody\"}</script></head></html>";
+    folio_doc *doc = meta_of(html, NULL);
+    cr_assert_str_eq(M(doc)->title, "Shop");
+    cr_assert_eq(M(doc)->n_authors, 0);
+    folio_doc_free(doc);
+}
