@@ -700,17 +700,48 @@ static const char *const seps[] = {
     " :: ", " | ", " – ", " — ", " - ", " · ", " » ", " // ", " ~ ", NULL
 };
 
+/* Separators written without spaces, as CJK sites do ("标题_频道_网站",
+ * "見出し｜サイト"). Only taken next to a non-ASCII character, so that
+ * "snake_case" or "A|B" in a Latin title is never cut. */
+static const char *const bare_seps[] = {
+    "\xef\xbd\x9c", /* fullwidth vertical line */
+    "_", "|", NULL
+};
+
+static bool
+bare_sep_ok(const char *s, const char *p, size_t len)
+{
+    bool before = p > s && (unsigned char)p[-1] >= 0x80;
+    bool after = (unsigned char)p[len] >= 0x80;
+    return before || after;
+}
+
 /* Finds the first separator at or after `from`; sets *sl to its length. */
 static const char *
 find_sep(const char *s, const char *from, size_t *sl)
 {
     const char *best = NULL;
-    (void)s;
     for (size_t k = 0; seps[k]; k++) {
         const char *p = strstr(from, seps[k]);
         if (p && (!best || p < best)) {
             best = p;
             *sl = strlen(seps[k]);
+        }
+    }
+    for (size_t k = 0; bare_seps[k]; k++) {
+        size_t len = strlen(bare_seps[k]);
+        for (const char *p = strstr(from, bare_seps[k]); p != NULL;
+             p = strstr(p + len, bare_seps[k])) {
+            if (best != NULL && p >= best)
+                break;
+            /* Part of a spaced separator (" | ") is handled above. */
+            if (p > s && p[-1] == ' ')
+                continue;
+            if (bare_sep_ok(s, p, len)) {
+                best = p;
+                *sl = len;
+                break;
+            }
         }
     }
     return best;
@@ -890,10 +921,18 @@ do_title(folio_doc *doc, folio_job *job, const page *pg)
                 suffix = clean_str(p + sl);
         }
     }
+    /* "Section | Site": the site is the last part. */
+    const char *site_part = suffix;
+    if (suffix) {
+        size_t sl = 0;
+        for (const char *p = find_sep(suffix, suffix, &sl); p && p[sl];
+             p = find_sep(suffix, p + 1, &sl))
+            site_part = p + sl;
+    }
     if (site)
         rc = set_clean(doc, job, FOLIO_META_SITE_NAME, site);
-    else if (suffix && word_count(suffix, strlen(suffix)) <= 5)
-        rc = set_clean(doc, job, FOLIO_META_SITE_NAME, suffix);
+    else if (site_part && word_count(site_part, strlen(site_part)) <= 5)
+        rc = set_clean(doc, job, FOLIO_META_SITE_NAME, site_part);
     else if (pg->ld_art)
         rc = set_clean(doc, job, FOLIO_META_SITE_NAME,
                        ld_str(pg, json_object_get(pg->ld_art, "publisher"),

@@ -152,6 +152,21 @@ Test(meta, title_never_cut_when_short_or_not_the_site)
                 "Shared Mutable History \xe2\x80\x94 evolve", NULL);
 }
 
+Test(meta, title_bare_separators_only_next_to_non_ascii)
+{
+    /* CJK sites join parts with a bare '_' or a fullwidth bar. */
+    check_title("<title>\xe5\x9f\x8e\xe5\xb8\x82\xe9\xb8\x9f_"
+                "\xe9\xa2\x91\xe9\x81\x93_\xe7\xbd\x91</title>",
+                "<h1>\xe5\x9f\x8e\xe5\xb8\x82\xe9\xb8\x9f</h1>",
+                "\xe5\x9f\x8e\xe5\xb8\x82\xe9\xb8\x9f", "\xe7\xbd\x91");
+    /* In Latin text they are part of the title. */
+    check_title("<title>Why my_variable shadows the global one in "
+                "Python closures</title>",
+                "<h1>Why my</h1>",
+                "Why my_variable shadows the global one in Python closures",
+                NULL);
+}
+
 Test(meta, title_long_headline_loses_short_suffix)
 {
     check_title("<title>How the city council finally fixed the ring road | "
