@@ -85,6 +85,65 @@ static int has_relative_urls(xmlNodePtr root)
     return 0;
 }
 
+/* Pages without a declared description get their first real paragraph,
+ * which is what readers and link previews show: the first top-level
+ * paragraph of at least DESC_MIN bytes of text, cut at a space after
+ * DESC_MAX bytes. */
+#define DESC_MIN 60
+#define DESC_MAX 400
+
+static int describe_from_body(folio_doc *doc)
+{
+    const folio_node *p = folio_node_first_child(folio_doc_root(doc));
+    char buf[DESC_MAX + 8];
+
+    for (; p != NULL; p = folio_node_next(p)) {
+        if (folio_node_type_of(p) != FOLIO_NODE_PARAGRAPH)
+            continue;
+        size_t len = 0;
+        bool cut = false;
+        folio_iter it;
+        folio_iter_init(&it, p);
+        folio_event ev;
+        while (!cut && (ev = folio_iter_next(&it)) != FOLIO_EVENT_DONE) {
+            const folio_node *n = folio_iter_node(&it);
+            const char *t = folio_node_literal(n);
+            if (folio_node_type_of(n) == FOLIO_NODE_LINEBREAK)
+                t = " ";
+            if (ev != FOLIO_EVENT_ENTER || t == NULL)
+                continue;
+            for (; *t != '\0'; t++) {
+                if (len >= DESC_MAX && (*t == ' ' || len >= DESC_MAX + 4)) {
+                    cut = true;
+                    break;
+                }
+                buf[len++] = *t;
+            }
+        }
+        if (len < DESC_MIN)
+            continue;
+        if (cut) {
+            /* Back off to a character boundary (dropping a last character
+             * that may be incomplete), then to a space if there is one. */
+            while (len > 0 && ((unsigned char)buf[len - 1] & 0xC0) == 0x80)
+                len--;
+            if (len > 0 && (unsigned char)buf[len - 1] >= 0xC0)
+                len--;
+            size_t sp = len;
+            while (sp > DESC_MIN && buf[sp - 1] != ' ')
+                sp--;
+            if (sp > DESC_MIN)
+                len = sp - 1;
+            memcpy(buf + len, "\xe2\x80\xa6", 3); /* ellipsis */
+            len += 3;
+        }
+        buf[len] = '\0';
+        int rc = folio_doc_set_meta(doc, FOLIO_META_DESCRIPTION, buf);
+        return rc == FOLIO_ENOMEM ? rc : FOLIO_OK;
+    }
+    return FOLIO_OK;
+}
+
 int folio__import_html(folio_doc **out, folio_job *job,
                        const folio_html_input *in)
 {
@@ -216,6 +275,10 @@ int folio__import_html(folio_doc **out, folio_job *job,
         rc = FOLIO_ENOMEM;
         goto done;
     }
+
+    if (folio_doc_meta(doc)->description == NULL
+        && (rc = describe_from_body(doc)) < 0)
+        goto done;
 
     if ((rc = folio__job_attach_assets(job, doc)) < 0)
         goto done;

@@ -997,3 +997,78 @@ Test(fixture, charset_windows_1252)
     HAS(r.dump, "Entrée libre — chacun apporte un plat.");
     release(&r);
 }
+
+/* ------------------------------------------------------------------ */
+/* Description from the body                                          */
+/* ------------------------------------------------------------------ */
+
+#define ARTICLE_PAGE(head, body)                                             \
+    "<html><head><title>Harbour works</title>" head "</head><body>"          \
+    "<article><h1>Harbour works</h1>" body "</article></body></html>"
+
+static const char *description_of(const char *page, imported *r)
+{
+    *r = import_page(page, strlen(page), NULL, NULL);
+    return folio_doc_meta(r->doc)->description;
+}
+
+Test(describe, first_real_paragraph_when_page_declares_none)
+{
+    imported r;
+    const char *d = description_of(ARTICLE_PAGE("",
+        "<p>Short line.</p>"
+        "<p>The harbour wall, rebuilt over two winters, now <em>shelters</em> "
+        "forty boats, and the fishing co-operative has come back.</p>"
+        "<p>A second paragraph, long enough to be a description on its "
+        "own, that must not be chosen.</p>"), &r);
+    cr_assert_str_eq(d, "The harbour wall, rebuilt over two winters, now "
+                        "shelters forty boats, and the fishing co-operative "
+                        "has come back.");
+    release(&r);
+}
+
+Test(describe, declared_description_wins)
+{
+    imported r;
+    const char *d = description_of(ARTICLE_PAGE(
+        "<meta name=description content='Declared.'>",
+        "<p>The harbour wall, rebuilt over two winters, now shelters forty "
+        "boats, and the fishing co-operative has come back.</p>"), &r);
+    cr_assert_str_eq(d, "Declared.");
+    release(&r);
+}
+
+Test(describe, long_paragraph_cut_at_a_space_with_ellipsis)
+{
+    char body[4096] = "<p>";
+    for (int i = 0; i < 60; i++)
+        strcat(body, "Boats return, nets dry. ");
+    strcat(body, "</p>");
+    char page[5000];
+    snprintf(page, sizeof page, ARTICLE_PAGE("", "%s"), body);
+    imported r;
+    const char *d = description_of(page, &r);
+    size_t len = strlen(d);
+    cr_assert_leq(len, 400 + 3);
+    cr_assert_geq(len, 300);
+    cr_assert_str_eq(d + len - 3, "\xe2\x80\xa6");
+    cr_assert_neq(d[len - 4], ' ');
+    cr_assert_eq(strncmp(d, "Boats return, nets dry. Boats", 29), 0);
+    release(&r);
+}
+
+Test(describe, cjk_paragraph_cut_on_a_character_boundary)
+{
+    char body[8192] = "<p>";
+    for (int i = 0; i < 300; i++)
+        strcat(body, "\xe6\xb8\xaf"); /* a 3-byte character, no spaces */
+    strcat(body, "</p>");
+    char page[9000];
+    snprintf(page, sizeof page, ARTICLE_PAGE("", "%s"), body);
+    imported r;
+    const char *d = description_of(page, &r);
+    size_t len = strlen(d);
+    cr_assert_eq(len % 3, 0, "cut inside a character: %zu bytes", len);
+    cr_assert_str_eq(d + len - 3, "\xe2\x80\xa6");
+    release(&r);
+}
