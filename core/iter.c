@@ -25,7 +25,8 @@ folio_event folio_iter_next(folio_iter *it)
         it->event_ = FOLIO_EVENT_DONE;
         return FOLIO_EVENT_DONE;
     }
-    if (it->event_ == FOLIO_EVENT_ENTER && !folio__node_type_is_leaf(cur->type)) {
+    if (it->event_ == FOLIO_EVENT_ENTER &&
+        !folio__node_type_is_leaf(cur->type)) {
         if (cur->first != NULL) {
             it->node_ = cur->first;
             it->event_ = FOLIO_EVENT_ENTER;

@@ -24,6 +24,7 @@
 
 #include "job.h"
 #include "node.h"
+#include "dom.h"
 
 /* Nesting caps for the *output* tree: renderers and readers gain nothing
  * from 10,000 nested quotes, and some renderers recurse. Deeper HTML is
@@ -206,29 +207,6 @@ static int is_ws(int c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
 }
 
-/* Borrowed value of attribute `name` (libxml2 lower-cases HTML attribute
- * names), or NULL. */
-static const char *attr(xmlNodePtr el, const char *name)
-{
-    xmlAttrPtr a;
-
-    for (a = el->properties; a != NULL; a = a->next) {
-        if (a->name == NULL || strcmp((const char *)a->name, name) != 0)
-            continue;
-        if (a->children != NULL && a->children->type == XML_TEXT_NODE
-            && a->children->content != NULL)
-            return (const char *)a->children->content;
-        return "";
-    }
-    return NULL;
-}
-
-static int el_is(xmlNodePtr n, const char *name)
-{
-    return n != NULL && n->type == XML_ELEMENT_NODE && n->name != NULL
-           && strcmp((const char *)n->name, name) == 0;
-}
-
 /* ASCII case-insensitive substring search. */
 static int contains_ci(const char *hay, const char *needle)
 {
@@ -379,21 +357,21 @@ static int is_fn_container(xmlNodePtr el)
 {
     static const char *const names[] = { "div", "section", "aside", "ol",
                                          "ul", "footer", "dl" };
-    const char *role = attr(el, "role");
+    const char *role = dom_attr(el, "role");
     size_t k;
     int ok = 0;
 
     for (k = 0; k < sizeof names / sizeof names[0]; k++)
-        if (el_is(el, names[k]))
+        if (dom_is(el, names[k]))
             ok = 1;
     if (!ok)
         return 0;
     if (eq_ci(role, "doc-endnotes") || eq_ci(role, "doc-footnotes"))
         return 1;
-    if (fn_hint(attr(el, "class")) || fn_hint(attr(el, "id")))
+    if (fn_hint(dom_attr(el, "class")) || fn_hint(dom_attr(el, "id")))
         return 1;
-    return (el_is(el, "ol") || el_is(el, "ul"))
-           && contains_ci(attr(el, "class"), "references");
+    return (dom_is(el, "ol") || dom_is(el, "ul"))
+           && contains_ci(dom_attr(el, "class"), "references");
 }
 
 static int fn_add(fnmap *m, xmlNodePtr el, const char *id)
@@ -416,16 +394,16 @@ static int fn_add(fnmap *m, xmlNodePtr el, const char *id)
 
 static int is_fn_item(xmlNodePtr el)
 {
-    const char *id = attr(el, "id"), *role = attr(el, "role");
+    const char *id = dom_attr(el, "id"), *role = dom_attr(el, "role");
 
     if (id == NULL || *id == '\0')
         return 0;
-    if (el_is(el, "li"))
+    if (dom_is(el, "li"))
         return 1;
     if (eq_ci(role, "doc-footnote") || eq_ci(role, "doc-endnote"))
         return 1;
-    return (el_is(el, "div") || el_is(el, "p") || el_is(el, "aside")
-            || el_is(el, "section") || el_is(el, "dd"))
+    return (dom_is(el, "div") || dom_is(el, "p") || dom_is(el, "aside")
+            || dom_is(el, "section") || dom_is(el, "dd"))
            && (contains_ci(id, "fn") || contains_ci(id, "note")
                || contains_ci(id, "foot"));
 }
@@ -439,16 +417,16 @@ static int fn_collect_container(fnmap *m, xmlNodePtr box)
     while (n != NULL) {
         int skip = 0;
         if (n->type == XML_ELEMENT_NODE && is_fn_item(n)) {
-            if ((rc = fn_add(m, n, attr(n, "id"))) < 0)
+            if ((rc = fn_add(m, n, dom_attr(n, "id"))) < 0)
                 return rc;
             skip = 1;
         }
         n = n == box ? NULL : next_in(n, box, skip);
     }
     if (m->n == before) {
-        const char *id = attr(box, "id");
-        if (id != NULL && *id != '\0' && !el_is(box, "ol")
-            && !el_is(box, "ul"))
+        const char *id = dom_attr(box, "id");
+        if (id != NULL && *id != '\0' && !dom_is(box, "ol")
+            && !dom_is(box, "ul"))
             return fn_add(m, box, id);
     }
     return FOLIO_OK;
@@ -526,7 +504,7 @@ static const fnitem *fn_by_el(const fnmap *m, xmlNodePtr el)
 /* The footnote an <a href="#id"> points to, or NULL. */
 static const fnitem *fn_target(const fnmap *m, xmlNodePtr a)
 {
-    const char *href = attr(a, "href");
+    const char *href = dom_attr(a, "href");
 
     if (href == NULL || href[0] != '#' || href[1] == '\0')
         return NULL;
@@ -1152,7 +1130,7 @@ static int gput(conv *c, const char *s, size_t n)
 
 static int is_gutter(xmlNodePtr el)
 {
-    const char *cls = attr(el, "class");
+    const char *cls = dom_attr(el, "class");
 
     return contains_ci(cls, "gutter") || contains_ci(cls, "lineno")
            || contains_ci(cls, "line-number") || contains_ci(cls, "linenum");
@@ -1160,8 +1138,8 @@ static int is_gutter(xmlNodePtr el)
 
 static int is_line_block(xmlNodePtr el)
 {
-    return el_is(el, "div") || el_is(el, "p") || el_is(el, "li")
-           || el_is(el, "tr");
+    return dom_is(el, "div") || dom_is(el, "p") || dom_is(el, "li")
+           || dom_is(el, "tr");
 }
 
 /* Collects the text of `el` into c->gbuf as a browser would show it in
@@ -1262,12 +1240,12 @@ static void sanitize_lang(char *s)
 
 static int lang_of_el(xmlNodePtr el, char *out, size_t cap)
 {
-    const char *v = attr(el, "data-lang");
-    const char *cls = attr(el, "class");
+    const char *v = dom_attr(el, "data-lang");
+    const char *cls = dom_attr(el, "class");
     const char *brush;
 
     if (v == NULL)
-        v = attr(el, "data-language");
+        v = dom_attr(el, "data-language");
     if (v != NULL && *v != '\0') {
         snprintf(out, cap, "%s", v);
         return 1;
@@ -1307,7 +1285,7 @@ static void code_language(xmlNodePtr pre, char *out, size_t cap)
         goto done;
     for (k = pre->children; k != NULL; k = k->next)
         if (k->type == XML_ELEMENT_NODE) {
-            if (el_is(k, "code") && lang_of_el(k, out, cap))
+            if (dom_is(k, "code") && lang_of_el(k, out, cap))
                 goto done;
             break;
         }
@@ -1344,7 +1322,7 @@ static int emit_code_span(conv *c, const char *s, xmlNodePtr link_el)
     parent = c->h.inl;
     if (link_el != NULL && c->h.links == 0) {
         bool dropped;
-        char *url = folio__url_resolve(c->base, attr(link_el, "href"),
+        char *url = folio__url_resolve(c->base, dom_attr(link_el, "href"),
                                        &dropped);
         if (url == NULL && !dropped)
             return FOLIO_ENOMEM;
@@ -1377,7 +1355,7 @@ static int emit_code_el(conv *c, xmlNodePtr el)
 
     for (k = el->children; k != NULL; k = k->next) {
         if (k->type == XML_ELEMENT_NODE) {
-            if (link == NULL && el_is(k, "a") && attr(k, "href") != NULL)
+            if (link == NULL && dom_is(k, "a") && dom_attr(k, "href") != NULL)
                 link = k;
             else {
                 link = NULL;
@@ -1409,9 +1387,9 @@ static xmlNodePtr picture_of(xmlNodePtr img)
     xmlNodePtr p = img->parent;
     int up = 0;
 
-    while (p != NULL && el_is(p, "source") && up++ < 16)
+    while (p != NULL && dom_is(p, "source") && up++ < 16)
         p = p->parent;
-    return el_is(p, "picture") ? p : NULL;
+    return dom_is(p, "picture") ? p : NULL;
 }
 
 /* Picks the URL of an image: the largest srcset candidate, else a usable
@@ -1423,8 +1401,8 @@ static int image_url(conv *c, xmlNodePtr img, char **out)
         "data-srv", "data-url", "data-img-src", "data-lazyload",
         "data-backup", NULL
     };
-    const char *src = attr(img, "src");
-    const char *set = attr(img, "srcset");
+    const char *src = dom_attr(img, "src");
+    const char *set = dom_attr(img, "srcset");
     char *u = NULL;
     xmlNodePtr pic;
     bool dropped;
@@ -1432,7 +1410,7 @@ static int image_url(conv *c, xmlNodePtr img, char **out)
 
     *out = NULL;
     if (set == NULL || *set == '\0')
-        set = attr(img, "data-srcset");
+        set = dom_attr(img, "data-srcset");
     if (set != NULL && *set != '\0') {
         u = folio__srcset_best(c->base, set);
         if (u != NULL && usable_src(u)) {
@@ -1444,18 +1422,18 @@ static int image_url(conv *c, xmlNodePtr img, char **out)
     if (!usable_src(src)) {
         src = NULL;
         for (k = 0; lazy[k] != NULL && src == NULL; k++)
-            if (usable_src(attr(img, lazy[k])))
-                src = attr(img, lazy[k]);
+            if (usable_src(dom_attr(img, lazy[k])))
+                src = dom_attr(img, lazy[k]);
     }
     if (src == NULL && (pic = picture_of(img)) != NULL) {
         xmlNodePtr s = pic->children;
         int budget = 64;
         for (; s != NULL && budget-- > 0; s = next_in(s, pic, 0)) {
-            if (!el_is(s, "source"))
+            if (!dom_is(s, "source"))
                 continue;
-            set = attr(s, "srcset");
+            set = dom_attr(s, "srcset");
             if (set == NULL)
-                set = attr(s, "data-srcset");
+                set = dom_attr(s, "data-srcset");
             u = folio__srcset_best(c->base, set);
             if (u != NULL && usable_src(u)) {
                 *out = u;
@@ -1470,11 +1448,11 @@ static int image_url(conv *c, xmlNodePtr img, char **out)
         xmlNodePtr ns = img->next, alt;
         while (ns != NULL && ns->type == XML_TEXT_NODE)
             ns = ns->next;
-        if (el_is(ns, "noscript"))
+        if (dom_is(ns, "noscript"))
             for (alt = ns->children; alt != NULL && src == NULL;
                  alt = alt->next)
-                if (el_is(alt, "img") && usable_src(attr(alt, "src")))
-                    src = attr(alt, "src");
+                if (dom_is(alt, "img") && usable_src(dom_attr(alt, "src")))
+                    src = dom_attr(alt, "src");
     }
     if (src == NULL)
         return FOLIO_OK;
@@ -1489,8 +1467,8 @@ static int emit_image(conv *c, xmlNodePtr el)
 {
     char *url = NULL, *alt = NULL, *title = NULL;
     folio_node *img;
-    long w = parse_int(attr(el, "width"), 0, 0, INT_MAX);
-    long hgt = parse_int(attr(el, "height"), 0, 0, INT_MAX);
+    long w = parse_int(dom_attr(el, "width"), 0, 0, INT_MAX);
+    long hgt = parse_int(dom_attr(el, "height"), 0, 0, INT_MAX);
     int rc;
 
     /* Tracking pixels. */
@@ -1498,8 +1476,8 @@ static int emit_image(conv *c, xmlNodePtr el)
         return FOLIO_OK;
     if ((rc = image_url(c, el, &url)) < 0 || url == NULL)
         return rc;
-    if ((rc = norm_copy(c, attr(el, "alt"), &alt)) < 0
-        || (rc = norm_copy(c, attr(el, "title"), &title)) < 0)
+    if ((rc = norm_copy(c, dom_attr(el, "alt"), &alt)) < 0
+        || (rc = norm_copy(c, dom_attr(el, "title"), &title)) < 0)
         goto done;
     if ((rc = begin_content(c)) <= 0)
         goto done;
@@ -1522,19 +1500,19 @@ done:
  * paragraph unless inside a heading or cell. */
 static int emit_media(conv *c, xmlNodePtr el)
 {
-    const char *src = attr(el, "src"), *label;
+    const char *src = dom_attr(el, "src"), *label;
     char *url = NULL, *title = NULL;
     folio_node *link;
     bool dropped;
     int rc;
 
     if (src == NULL || *src == '\0')
-        src = attr(el, "data");
+        src = dom_attr(el, "data");
     if ((src == NULL || *src == '\0') && el->children != NULL) {
         xmlNodePtr k;
         for (k = el->children; k != NULL; k = k->next)
-            if (el_is(k, "source") && attr(k, "src") != NULL) {
-                src = attr(k, "src");
+            if (dom_is(k, "source") && dom_attr(k, "src") != NULL) {
+                src = dom_attr(k, "src");
                 break;
             }
     }
@@ -1543,9 +1521,9 @@ static int emit_media(conv *c, xmlNodePtr el)
     url = folio__url_resolve(c->base, src, &dropped);
     if (url == NULL)
         return dropped ? FOLIO_OK : FOLIO_ENOMEM;
-    label = attr(el, "title");
+    label = dom_attr(el, "title");
     if (label == NULL || *label == '\0')
-        label = attr(el, "aria-label");
+        label = dom_attr(el, "aria-label");
     if ((rc = norm_copy(c, label, &title)) < 0)
         goto done;
     para_break(c);
@@ -1577,14 +1555,14 @@ done:
 /* TeX source of a <math> (alttext, or a TeX annotation), or NULL. */
 static const char *math_tex(xmlNodePtr math)
 {
-    const char *alt = attr(math, "alttext");
+    const char *alt = dom_attr(math, "alttext");
     xmlNodePtr n = math->children;
 
     if (alt != NULL && *alt != '\0')
         return alt;
     while (n != NULL) {
-        if (el_is(n, "annotation")
-            && contains_ci(attr(n, "encoding"), "tex")
+        if (dom_is(n, "annotation")
+            && contains_ci(dom_attr(n, "encoding"), "tex")
             && n->children != NULL && n->children->type == XML_TEXT_NODE)
             return (const char *)n->children->content;
         n = next_in(n, math, 0);
@@ -1599,7 +1577,7 @@ static xmlNodePtr find_math(xmlNodePtr el)
     int budget = 512;
 
     while (n != NULL && budget-- > 0) {
-        if (el_is(n, "math"))
+        if (dom_is(n, "math"))
             return n;
         n = next_in(n, el, 0);
     }
@@ -1608,14 +1586,14 @@ static xmlNodePtr find_math(xmlNodePtr el)
 
 static int is_math_wrapper(xmlNodePtr el)
 {
-    const char *cls = attr(el, "class");
+    const char *cls = dom_attr(el, "class");
 
     if (el->name != NULL && strcmp((const char *)el->name,
                                    "mjx-container") == 0)
         return 1;
     if (cls == NULL)
         return 0;
-    return (el_is(el, "span") || el_is(el, "div"))
+    return (dom_is(el, "span") || dom_is(el, "div"))
            && (strncmp(cls, "katex", 5) == 0
                || contains_ci(cls, " katex"));
 }
@@ -1644,11 +1622,11 @@ static const fnitem *sup_fnref(conv *c, xmlNodePtr sup)
     xmlNodePtr k, g;
 
     for (k = sup->children; k != NULL; k = k->next) {
-        if (el_is(k, "a"))
+        if (dom_is(k, "a"))
             return fn_target(&c->fn, k);
         if (k->type == XML_ELEMENT_NODE)
             for (g = k->children; g != NULL; g = g->next)
-                if (el_is(g, "a"))
+                if (dom_is(g, "a"))
                     return fn_target(&c->fn, g);
     }
     return NULL;
@@ -1664,13 +1642,13 @@ static const fnitem *a_fnref(conv *c, xmlNodePtr a)
 
     if (it == NULL)
         return NULL;
-    role = attr(a, "role");
-    cls = attr(a, "class");
+    role = dom_attr(a, "role");
+    cls = dom_attr(a, "class");
     if (eq_ci(role, "doc-noteref") || contains_ci(cls, "footnote")
         || contains_ci(cls, "fnref") || contains_ci(cls, "noteref"))
         return it;
     for (k = a->children; k != NULL; k = k->next) {
-        if (el_is(k, "sup"))
+        if (dom_is(k, "sup"))
             return it;
         if (k->type == XML_TEXT_NODE && k->content != NULL)
             textlen += strlen((const char *)k->content);
@@ -1680,17 +1658,18 @@ static const fnitem *a_fnref(conv *c, xmlNodePtr a)
 
 static int is_backlink(conv *c, xmlNodePtr el)
 {
-    const char *cls = attr(el, "class"), *href;
+    const char *cls = dom_attr(el, "class"), *href;
 
     if (c->fndef == 0)
         return 0;
-    if (eq_ci(attr(el, "role"), "doc-backlink") || contains_ci(cls, "backref")
+    if (eq_ci(dom_attr(el, "role"), "doc-backlink")
+        || contains_ci(cls, "backref")
         || contains_ci(cls, "backlink") || contains_ci(cls, "footnote-back")
         || contains_ci(cls, "reversefootnote"))
         return 1;
-    if (!el_is(el, "a"))
+    if (!dom_is(el, "a"))
         return 0;
-    href = attr(el, "href");
+    href = dom_attr(el, "href");
     return href != NULL && href[0] == '#' && fn_target(&c->fn, el) == NULL;
 }
 
@@ -1702,7 +1681,7 @@ static int is_backlink(conv *c, xmlNodePtr el)
  * columns, and two rows or a header, no nested tables or big blocks. */
 static int table_is_data(xmlNodePtr t)
 {
-    const char *role = attr(t, "role");
+    const char *role = dom_attr(t, "role");
     xmlNodePtr n;
     size_t rows = 0, maxcols = 0, th = 0;
 
@@ -1723,7 +1702,7 @@ static int table_is_data(xmlNodePtr t)
                 size_t cols = 0;
                 rows++;
                 for (k = n->children; k != NULL; k = k->next)
-                    if (el_is(k, "td") || el_is(k, "th"))
+                    if (dom_is(k, "td") || dom_is(k, "th"))
                         cols++;
                 if (cols > maxcols)
                     maxcols = cols;
@@ -1747,11 +1726,11 @@ static int table_is_data(xmlNodePtr t)
 
 static folio_align cell_align(xmlNodePtr cell)
 {
-    const char *a = attr(cell, "align"), *style;
+    const char *a = dom_attr(cell, "align"), *style;
 
-    if (a == NULL && el_is(cell->parent, "tr"))
-        a = attr(cell->parent, "align");
-    style = attr(cell, "style");
+    if (a == NULL && dom_is(cell->parent, "tr"))
+        a = dom_attr(cell->parent, "align");
+    style = dom_attr(cell, "style");
     if (style != NULL) {
         const char *p = style;
         while ((p = strstr(p, "text-align")) != NULL) {
@@ -1787,9 +1766,9 @@ static int row_all_th(xmlNodePtr tr)
     int any = 0;
 
     for (k = tr->children; k != NULL; k = k->next) {
-        if (el_is(k, "td"))
+        if (dom_is(k, "td"))
             return 0;
-        if (el_is(k, "th"))
+        if (dom_is(k, "th"))
             any = 1;
     }
     return any;
@@ -1805,8 +1784,8 @@ static int holds_media(xmlNodePtr el)
     int budget = CREDIT_SCAN_MAX;
 
     while (n != NULL && budget-- > 0) {
-        if (el_is(n, "img") || el_is(n, "picture") || el_is(n, "video")
-            || el_is(n, "iframe") || el_is(n, "figure"))
+        if (dom_is(n, "img") || dom_is(n, "picture") || dom_is(n, "video")
+            || dom_is(n, "iframe") || dom_is(n, "figure"))
             return 1;
         n = next_in(n, el, 0);
     }
@@ -1866,10 +1845,11 @@ static int is_credit(xmlNodePtr el, tag t)
     default:
         break;
     }
-    if (credit_hint(attr(el, "class")) || credit_hint(attr(el, "itemprop")))
+    if (credit_hint(dom_attr(el, "class"))
+        || credit_hint(dom_attr(el, "itemprop")))
         return !holds_media(el);
     if (!is_last_content(el)
-        || !(el_is(el->parent, "figure") || el_is(el->parent, "figcaption")))
+        || !(dom_is(el->parent, "figure") || dom_is(el->parent, "figcaption")))
         return 0;
     if (t == T_SMALL || t == T_CITE)
         return !holds_media(el);
@@ -2002,7 +1982,7 @@ static int enter_pre(conv *c, xmlNodePtr el)
 
 static int enter_link(conv *c, xmlNodePtr el)
 {
-    const char *href = attr(el, "href");
+    const char *href = dom_attr(el, "href");
     char *url, *title = NULL;
     bool dropped;
     int rc;
@@ -2016,7 +1996,7 @@ static int enter_link(conv *c, xmlNodePtr el)
     url = folio__url_resolve(c->base, href, &dropped);
     if (url == NULL)
         return dropped ? FOLIO_OK : FOLIO_ENOMEM;
-    if ((rc = norm_copy(c, attr(el, "title"), &title)) < 0
+    if ((rc = norm_copy(c, dom_attr(el, "title"), &title)) < 0
         || (rc = push_inline(c, FOLIO_NODE_LINK)) < 0) {
         free(url);
         free(title);
@@ -2111,9 +2091,9 @@ static int enter_table(conv *c, xmlNodePtr el, tag t, bool *descend)
         if ((rc = add(c, s->node, FOLIO_NODE_TABLE_CELL, &cell)) < 0)
             return rc;
         rc = folio_node_set_cell(cell, cell_align(el),
-                                 (int)parse_int(attr(el, "colspan"), 1, 1,
+                                 (int)parse_int(dom_attr(el, "colspan"), 1, 1,
                                                 MAX_SPAN),
-                                 (int)parse_int(attr(el, "rowspan"), 1, 1,
+                                 (int)parse_int(dom_attr(el, "rowspan"), 1, 1,
                                                 MAX_SPAN));
         if (rc < 0)
             return rc;
@@ -2166,7 +2146,7 @@ static int enter(conv *c, xmlNodePtr el, bool *descend)
     *descend = true;
 
     /* Hidden by the page itself. */
-    if (attr(el, "hidden") != NULL) {
+    if (dom_attr(el, "hidden") != NULL) {
         *descend = false;
         return FOLIO_OK;
     }
@@ -2230,7 +2210,7 @@ static int enter(conv *c, xmlNodePtr el, bool *descend)
         return FOLIO_OK;
     case T_SCRIPT: {
         /* MathJax 2 keeps TeX in <script type="math/tex">. */
-        const char *type = attr(el, "type");
+        const char *type = dom_attr(el, "type");
         *descend = false;
         if (type != NULL && strncmp(type, "math/tex", 8) == 0
             && el->children != NULL && el->children->content != NULL)
@@ -2314,9 +2294,9 @@ static int enter(conv *c, xmlNodePtr el, bool *descend)
             top(c)->kind = K_BREAK;
             return FOLIO_OK;
         }
-        if (t == T_BLOCKQUOTE && attr(el, "cite") != NULL) {
+        if (t == T_BLOCKQUOTE && dom_attr(el, "cite") != NULL) {
             bool dropped;
-            char *u = folio__url_resolve(c->base, attr(el, "cite"),
+            char *u = folio__url_resolve(c->base, dom_attr(el, "cite"),
                                          &dropped);
             if (u == NULL && !dropped)
                 return FOLIO_ENOMEM;
@@ -2343,7 +2323,7 @@ static int enter(conv *c, xmlNodePtr el, bool *descend)
         if (t != T_DL)
             rc = folio_node_set_list(node, t == T_OL,
                                      t == T_OL
-                                     ? (int)parse_int(attr(el, "start"), 1,
+                                     ? (int)parse_int(dom_attr(el, "start"), 1,
                                                       -1000000000L,
                                                       1000000000L)
                                      : 1, true);
@@ -2385,7 +2365,7 @@ static int enter(conv *c, xmlNodePtr el, bool *descend)
     case T_FIGCAPTION: {
         frame *fig = figure_scope(c);
         if (c->fixed < 0 && fig != NULL) {
-            bool credit = credit_hint(attr(el, "class"));
+            bool credit = credit_hint(dom_attr(el, "class"));
             folio_node *tail;
             close_holder(c);
             if ((rc = figure_tail(c, fig, &tail)) < 0

@@ -26,6 +26,7 @@
 
 #include "import.h"
 #include "job.h"
+#include "dom.h"
 
 /* ------------------------------------------------------------------ */
 /* Tags                                                               */
@@ -163,39 +164,6 @@ tag_lookup(const xmlNode *n)
     const tagdef *d = bsearch(n->name, tags, sizeof tags / sizeof tags[0],
                               sizeof tags[0], tagdef_cmp);
     return d ? d : &other;
-}
-
-static int
-is_el(const xmlNode *n, const char *name)
-{
-    return n && n->type == XML_ELEMENT_NODE && n->name &&
-           strcmp((const char *)n->name, name) == 0;
-}
-
-/* The value of attribute `name` without allocating: "" when present but
- * empty, NULL when absent. libxml2's HTML parser lower-cases names and
- * stores each value as a single text child. */
-static const char *
-attr(const xmlNode *n, const char *name)
-{
-    for (const xmlAttr *a = n->properties; a; a = a->next) {
-        if (!a->name || strcmp((const char *)a->name, name) != 0)
-            continue;
-        if (a->children && a->children->type == XML_TEXT_NODE &&
-            a->children->content)
-            return (const char *)a->children->content;
-        return "";
-    }
-    return NULL;
-}
-
-static int
-ascii_ieq(const char *a, const char *b)
-{
-    for (; *a && *b; a++, b++)
-        if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
-            return 0;
-    return *a == *b;
 }
 
 /* Copies at most cap-1 bytes of `s` lower-cased into `buf`. */
@@ -699,10 +667,10 @@ index_push(elindex *ix, xmlNode *node, uint32_t parent)
     const tagdef *d = tag_lookup(node);
     e->tag = d->id;
     e->kind = d->kind;
-    unsigned hc = hints_cached(ix->hc, attr(node, "class"));
-    unsigned hi = hints_of(attr(node, "id"));
-    unsigned hr = role_hints(attr(node, "role"));
-    const char *ip = attr(node, "itemprop");
+    unsigned hc = hints_cached(ix->hc, dom_attr(node, "class"));
+    unsigned hi = hints_of(dom_attr(node, "id"));
+    unsigned hr = role_hints(dom_attr(node, "role"));
+    const char *ip = dom_attr(node, "itemprop");
     unsigned h = hc | hi | hr;
     int declared = (ip && strstr(ip, "articleBody")) || e->tag == T_MAIN ||
                    (hr & H_MARKER);
@@ -732,15 +700,15 @@ index_push(elindex *ix, xmlNode *node, uint32_t parent)
         f |= F_TAGBAD;
     if (d->kind & K_JUNK)
         f |= F_JUNK;
-    if (attr(node, "hidden") || style_hidden(attr(node, "style")))
+    if (dom_attr(node, "hidden") || style_hidden(dom_attr(node, "style")))
         f |= F_JUNK;
-    const char *ah = attr(node, "aria-hidden");
+    const char *ah = dom_attr(node, "aria-hidden");
     if (ah && ascii_ieq(ah, "true") && e->tag != T_IMG &&
         e->tag != T_PICTURE && e->tag != T_FIGURE)
         f |= F_JUNK;
     /* Ad frames, and frames that show nothing. */
     if (e->tag == T_IFRAME) {
-        const char *src = attr(node, "src");
+        const char *src = dom_attr(node, "src");
         if ((f & F_STRONG) || !src || !*src || ascii_ieq(src, "about:blank"))
             f |= F_JUNK;
     }
@@ -1223,7 +1191,7 @@ pass_siblings(elindex *ix, uint32_t best, pick *pk, int pass)
     double thresh = v[best].score * 0.2;
     if (thresh < 10)
         thresh = 10;
-    const char *bcls = attr(v[best].node, "class");
+    const char *bcls = dom_attr(v[best].node, "class");
     /* Headings between two kept siblings are the article's subheads. */
     uint32_t pending[16];
     int n_pending = 0;
@@ -1241,7 +1209,7 @@ pass_siblings(elindex *ix, uint32_t best, pick *pk, int pass)
             take = 1;
         } else {
             double bonus = 0;
-            const char *scls = attr(s->node, "class");
+            const char *scls = dom_attr(s->node, "class");
             if (pass != PASS_LOOSE && bcls && scls && *bcls &&
                 strcmp(bcls, scls) == 0)
                 bonus = v[best].score * 0.2;
@@ -1284,8 +1252,8 @@ pass_siblings(elindex *ix, uint32_t best, pick *pk, int pass)
 static void
 describe(const el *e, char *buf, size_t cap)
 {
-    const char *id = attr(e->node, "id");
-    const char *cls = attr(e->node, "class");
+    const char *id = dom_attr(e->node, "id");
+    const char *cls = dom_attr(e->node, "class");
     snprintf(buf, cap, "%s%s%.40s%s%.60s", (const char *)e->node->name,
              id ? "#" : "", id ? id : "", cls ? "." : "", cls ? cls : "");
 }
@@ -1300,13 +1268,13 @@ typedef struct counts {
 static int
 is_data_table(const el *e, const counts *c)
 {
-    const char *role = attr(e->node, "role");
+    const char *role = dom_attr(e->node, "role");
     if (role && ascii_ieq(role, "presentation"))
         return 0;
-    const char *dt = attr(e->node, "datatable");
+    const char *dt = dom_attr(e->node, "datatable");
     if (dt && strcmp(dt, "0") == 0)
         return 0;
-    if (attr(e->node, "summary"))
+    if (dom_attr(e->node, "summary"))
         return 1;
     if (c->thx)
         return 1;
@@ -1712,12 +1680,12 @@ fix_image(xmlNode *img)
     static const char *const lazy_set[] = {
         "data-srcset", "data-lazy-srcset", "data-original-srcset", NULL
     };
-    const char *src = attr(img, "src");
+    const char *src = dom_attr(img, "src");
     int bad = placeholder_src(src);
     if (bad) {
         const char *repl = NULL;
         for (size_t i = 0; lazy[i] && !repl; i++) {
-            const char *v = attr(img, lazy[i]);
+            const char *v = dom_attr(img, lazy[i]);
             if (v && *v && !placeholder_src(v))
                 repl = v;
         }
@@ -1740,10 +1708,10 @@ fix_image(xmlNode *img)
             }
         }
     }
-    const char *set = attr(img, "srcset");
+    const char *set = dom_attr(img, "srcset");
     if (!set || !*set || placeholder_src(set)) {
         for (size_t i = 0; lazy_set[i]; i++) {
-            const char *v = attr(img, lazy_set[i]);
+            const char *v = dom_attr(img, lazy_set[i]);
             if (v && *v) {
                 char *copy = strdup(v);
                 if (copy) {
@@ -1754,20 +1722,21 @@ fix_image(xmlNode *img)
             }
         }
     }
-    set = attr(img, "srcset");
+    set = dom_attr(img, "srcset");
     char *best = set && *set ? srcset_best(set) : NULL;
     /* <picture><source srcset> for an <img> without a source. libxml2
      * does not know <source> is empty and may nest the <img> in it. */
     xmlNode *pic = img->parent;
-    for (int up = 0; pic && up < 3 && !is_el(pic, "picture"); up++)
+    for (int up = 0; pic && up < 3 && !dom_is(pic, "picture"); up++)
         pic = pic->parent;
-    if (!best && bad && pic && is_el(pic, "picture")) {
+    if (!best && bad && pic && dom_is(pic, "picture")) {
         for (xmlNode *s = pic->children; s && !best; s = next_in(s, pic, 0)) {
-            if (!is_el(s, "source") || !usable_source_type(attr(s, "type")))
+            if (!dom_is(s, "source") ||
+                !usable_source_type(dom_attr(s, "type")))
                 continue;
-            const char *ss = attr(s, "srcset");
+            const char *ss = dom_attr(s, "srcset");
             if (!ss || !*ss)
-                ss = attr(s, "data-srcset");
+                ss = dom_attr(s, "data-srcset");
             if (ss && *ss)
                 best = srcset_best(ss);
         }
@@ -1781,7 +1750,7 @@ fix_image(xmlNode *img)
     }
     if (bad)
         return 0;
-    if (tiny_dim(attr(img, "width")) || tiny_dim(attr(img, "height")))
+    if (tiny_dim(dom_attr(img, "width")) || tiny_dim(dom_attr(img, "height")))
         return 0;
     return 1;
 }
@@ -1796,7 +1765,7 @@ noscript_target(xmlNode *ns)
         p = p->prev;
     if (!p)
         return NULL;
-    if (is_el(p, "img"))
+    if (dom_is(p, "img"))
         return p;
     xmlNode *found = NULL;
     int count = 0, seen = 0;
@@ -1805,7 +1774,7 @@ noscript_target(xmlNode *ns)
     for (xmlNode *n = p->children; n; n = next_in(n, p, 0)) {
         if (++seen > 32)
             return NULL;
-        if (is_el(n, "img")) {
+        if (dom_is(n, "img")) {
             found = n;
             if (++count > 1)
                 return NULL;
@@ -1829,7 +1798,7 @@ rescue_noscript(xmlNode *top)
     while (n) {
         if (in_kept && n == kept_end)
             in_kept = 0;
-        if (!is_el(n, "noscript")) {
+        if (!dom_is(n, "noscript")) {
             n = next_in(n, top, 0);
             continue;
         }
@@ -1845,7 +1814,7 @@ rescue_noscript(xmlNode *top)
             measure m = {0, 0, 0};
             int markup_as_text = 0;
             for (xmlNode *c = ns->children; c; c = next_in(c, ns, 0)) {
-                if (is_el(c, "img") && !img)
+                if (dom_is(c, "img") && !img)
                     img = c;
                 if (c->type != XML_TEXT_NODE || !c->content)
                     continue;
@@ -1876,18 +1845,18 @@ rescue_noscript(xmlNode *top)
                 n = next;
             continue;
         }
-        if (img && !placeholder_src(attr(img, "src"))) {
+        if (img && !placeholder_src(dom_attr(img, "src"))) {
             xmlNode *target = noscript_target(ns);
-            if (target && (placeholder_src(attr(target, "src")) ||
-                           attr(target, "data-src") ||
-                           attr(target, "data-srcset"))) {
+            if (target && (placeholder_src(dom_attr(target, "src")) ||
+                           dom_attr(target, "data-src") ||
+                           dom_attr(target, "data-srcset"))) {
                 /* Copy the real attributes over the placeholder's. */
                 for (const xmlAttr *a = img->properties; a; a = a->next) {
                     if (!a->name || !a->children || !a->children->content)
                         continue;
                     const char *name = (const char *)a->name;
-                    if (strcmp(name, "alt") == 0 && attr(target, "alt") &&
-                        *attr(target, "alt"))
+                    if (strcmp(name, "alt") == 0 && dom_attr(target, "alt") &&
+                        *dom_attr(target, "alt"))
                         continue;
                     char *val = strdup((const char *)a->children->content);
                     if (val) {
@@ -1914,11 +1883,11 @@ fix_images(xmlNode *top)
 {
     xmlNode *n = top->children;
     while (n) {
-        if (is_el(n, "iframe")) {
+        if (dom_is(n, "iframe")) {
             while (n->children)
                 drop_node(n->children);
             n = next_in(n, top, 1);
-        } else if (is_el(n, "img")) {
+        } else if (dom_is(n, "img")) {
             xmlNode *nx = next_in(n, top, 1);
             if (!fix_image(n))
                 drop_node(n);
@@ -1968,7 +1937,7 @@ is_empty_el(const xmlNode *n)
             if (!blank_text(c->content))
                 return 0;
         } else if (c->type == XML_ELEMENT_NODE) {
-            if (!is_el(c, "br") && !is_el(c, "wbr"))
+            if (!dom_is(c, "br") && !dom_is(c, "wbr"))
                 return 0;
         }
     }
@@ -2048,16 +2017,16 @@ trim_tail(xmlNode *root)
         xmlNode *last;
         while ((last = last_meaningful(n)) != NULL &&
                last->type == XML_ELEMENT_NODE && !is_heading(last) &&
-               (is_el(last, "div") || is_el(last, "section") ||
-                is_el(last, "article") || is_el(last, "main") ||
-                is_el(last, "header") || is_el(last, "footer")) &&
+               (dom_is(last, "div") || dom_is(last, "section") ||
+                dom_is(last, "article") || dom_is(last, "main") ||
+                dom_is(last, "header") || dom_is(last, "footer")) &&
                last->children)
             n = last;
         if (!last || last->type != XML_ELEMENT_NODE)
             return;
         if (!is_heading(last) &&
-            !((is_el(last, "p") || is_el(last, "div") ||
-               is_el(last, "small") || is_el(last, "span")) &&
+            !((dom_is(last, "p") || dom_is(last, "div") ||
+               dom_is(last, "small") || dom_is(last, "span")) &&
               is_copyright(last)))
             return;
         drop_node(last);
@@ -2146,7 +2115,7 @@ drop_title_heading(xmlNode *top, const char *title)
     uint64_t before = 0;
     for (xmlNode *n = top->children; n;) {
         if (n->type == XML_ELEMENT_NODE &&
-            (is_el(n, "h1") || is_el(n, "h2") || is_el(n, "h3"))) {
+            (dom_is(n, "h1") || dom_is(n, "h2") || dom_is(n, "h3"))) {
             xmlChar *t = xmlNodeGetContent(n);
             int same = t && same_headline((const char *)t, title);
             xmlFree(t);
@@ -2178,10 +2147,10 @@ find_body(xmlDocPtr html)
     xmlNode *root = xmlDocGetRootElement(html);
     if (!root)
         return NULL;
-    if (is_el(root, "body"))
+    if (dom_is(root, "body"))
         return root;
     for (xmlNode *c = root->children; c; c = c->next)
-        if (is_el(c, "body"))
+        if (dom_is(c, "body"))
             return c;
     return root;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "job.h"
+#include "dom.h"
 
 #define DEFAULT_MAX_INPUT ((size_t)256 * 1024 * 1024)
 
@@ -47,17 +48,6 @@ static int is_relative_ref(const char *s)
     return *p != ':';
 }
 
-static const char *attr_value(xmlNodePtr el, const char *name)
-{
-    xmlAttrPtr a;
-
-    for (a = el->properties; a != NULL; a = a->next)
-        if (a->name != NULL && strcmp((const char *)a->name, name) == 0)
-            return a->children != NULL && a->children->type == XML_TEXT_NODE
-                   ? (const char *)a->children->content : NULL;
-    return NULL;
-}
-
 /* Whether the article holds links or images a base URL would resolve. */
 static int has_relative_urls(xmlNodePtr root)
 {
@@ -67,9 +57,9 @@ static int has_relative_urls(xmlNodePtr root)
         if (n->type == XML_ELEMENT_NODE && n->name != NULL) {
             const char *name = (const char *)n->name;
             if ((strcmp(name, "a") == 0
-                 && is_relative_ref(attr_value(n, "href")))
+                 && is_relative_ref(dom_attr(n, "href")))
                 || (strcmp(name, "img") == 0
-                    && is_relative_ref(attr_value(n, "src"))))
+                    && is_relative_ref(dom_attr(n, "src"))))
                 return 1;
             if (n->children != NULL) {
                 n = n->children;

@@ -22,6 +22,7 @@
 #include "job.h"
 
 #include "folio/doc.h"
+#include "dom.h"
 
 /* Bounds against hostile pages: metadata lives in a few hundred tags. */
 #define MAX_METAS 4096
@@ -57,40 +58,6 @@ typedef struct page {
     json_t *ld_root;             /* the parsed script holding... */
     json_t *ld_art;              /* ...the article object (borrowed) */
 } page;
-
-/* ------------------------------------------------------------------ */
-/* Small string helpers                                               */
-/* ------------------------------------------------------------------ */
-
-static int
-is_el(const xmlNode *n, const char *name)
-{
-    return n && n->type == XML_ELEMENT_NODE && n->name &&
-           strcmp((const char *)n->name, name) == 0;
-}
-
-static const char *
-attr(const xmlNode *n, const char *name)
-{
-    for (const xmlAttr *a = n->properties; a; a = a->next) {
-        if (!a->name || strcmp((const char *)a->name, name) != 0)
-            continue;
-        if (a->children && a->children->type == XML_TEXT_NODE &&
-            a->children->content)
-            return (const char *)a->children->content;
-        return "";
-    }
-    return NULL;
-}
-
-static int
-ascii_ieq(const char *a, const char *b)
-{
-    for (; *a && *b; a++, b++)
-        if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
-            return 0;
-    return *a == *b;
-}
 
 static int
 ascii_istarts(const char *s, const char *prefix)
@@ -289,13 +256,13 @@ collect_meta(page *pg, const xmlNode *n)
     static const char *const keyattrs[] = {
         "property", "name", "itemprop", "http-equiv", NULL
     };
-    const char *value = attr(n, "content");
+    const char *value = dom_attr(n, "content");
     if (!value)
-        value = attr(n, "value");
+        value = dom_attr(n, "value");
     if (!value)
         return FOLIO_OK;
     for (size_t k = 0; keyattrs[k]; k++) {
-        const char *keys = attr(n, keyattrs[k]);
+        const char *keys = dom_attr(n, keyattrs[k]);
         const char *p = keys;
         while (p && *p) {
             while (*p && is_ws((unsigned char)*p))
@@ -338,23 +305,23 @@ collect_element(page *pg, const xmlNode *n, int in_svg, int in_body)
     const char *name = (const char *)n->name;
     if (strcmp(name, "html") == 0) {
         if (!pg->html_lang)
-            pg->html_lang = attr(n, "lang");
+            pg->html_lang = dom_attr(n, "lang");
         if (!pg->html_lang)
-            pg->html_lang = attr(n, "xml:lang");
+            pg->html_lang = dom_attr(n, "xml:lang");
         if (!pg->html_dir)
-            pg->html_dir = attr(n, "dir");
+            pg->html_dir = dom_attr(n, "dir");
     } else if (strcmp(name, "body") == 0) {
         if (!pg->body_dir)
-            pg->body_dir = attr(n, "dir");
+            pg->body_dir = dom_attr(n, "dir");
     } else if (strcmp(name, "main") == 0 || strcmp(name, "article") == 0) {
         if (!pg->main_dir && in_body)
-            pg->main_dir = attr(n, "dir");
+            pg->main_dir = dom_attr(n, "dir");
     } else if (strcmp(name, "title") == 0) {
         if (!pg->title && !in_svg)
             pg->title = n;
     } else if (strcmp(name, "link") == 0) {
-        const char *rel = attr(n, "rel");
-        const char *href = attr(n, "href");
+        const char *rel = dom_attr(n, "rel");
+        const char *href = dom_attr(n, "href");
         if (rel && href && *href) {
             if (!pg->canonical && has_token(rel, "canonical"))
                 pg->canonical = href;
@@ -362,21 +329,21 @@ collect_element(page *pg, const xmlNode *n, int in_svg, int in_body)
                 pg->image_src = href;
         }
     } else if (strcmp(name, "script") == 0) {
-        const char *type = attr(n, "type");
+        const char *type = dom_attr(n, "type");
         if (type && pg->n_ld < MAX_LD && strstr(type, "ld+json"))
             pg->ld[pg->n_ld++] = n;
     } else if (strcmp(name, "h1") == 0) {
         if (pg->n_h1 < MAX_H1)
             pg->h1[pg->n_h1++] = n;
     } else if (strcmp(name, "time") == 0) {
-        const char *dt = attr(n, "datetime");
-        const char *ip = attr(n, "itemprop");
+        const char *dt = dom_attr(n, "datetime");
+        const char *ip = dom_attr(n, "itemprop");
         if (dt && *dt) {
             if (ip && strstr(ip, "dateModified")) {
                 if (!pg->time_modified)
                     pg->time_modified = dt;
             } else if ((ip && strstr(ip, "datePublished")) ||
-                       attr(n, "pubdate")) {
+                       dom_attr(n, "pubdate")) {
                 if (!pg->time_published)
                     pg->time_published = dt;
             }
@@ -384,14 +351,14 @@ collect_element(page *pg, const xmlNode *n, int in_svg, int in_body)
     }
     if (!in_body)
         return;
-    const char *rel = attr(n, "rel");
+    const char *rel = dom_attr(n, "rel");
     if (!pg->rel_author && rel && has_token(rel, "author"))
         pg->rel_author = n;
-    const char *ip = attr(n, "itemprop");
+    const char *ip = dom_attr(n, "itemprop");
     if (!pg->prop_author && ip && has_token(ip, "author"))
         pg->prop_author = n;
-    if (!pg->byline && (byline_hint(attr(n, "class")) ||
-                        byline_hint(attr(n, "id"))))
+    if (!pg->byline && (byline_hint(dom_attr(n, "class")) ||
+                        byline_hint(dom_attr(n, "id"))))
         pg->byline = n;
 }
 
@@ -405,11 +372,11 @@ collect(page *pg, xmlNode *root)
     xmlNode *n = root;
     while (n) {
         if (n->type == XML_ELEMENT_NODE) {
-            if (!svg && is_el(n, "svg"))
+            if (!svg && dom_is(n, "svg"))
                 svg = n;
-            if (!body && is_el(n, "body"))
+            if (!body && dom_is(n, "body"))
                 body = n;
-            if (is_el(n, "meta")) {
+            if (dom_is(n, "meta")) {
                 int rc = collect_meta(pg, n);
                 if (rc < 0)
                     return rc;
@@ -1341,17 +1308,17 @@ cut_byline(char *t)
 static int
 dom_byline(folio_doc *doc, folio_job *job, const xmlNode *e, int *added)
 {
-    const char *content = attr(e, "content");
+    const char *content = dom_attr(e, "content");
     if (content)
         return add_authors(doc, job, content, 1, added);
     const xmlNode *name = NULL;
     size_t links = 0;
     for (const xmlNode *n = e->children; n;) {
         if (n->type == XML_ELEMENT_NODE) {
-            const char *ip = attr(n, "itemprop");
+            const char *ip = dom_attr(n, "itemprop");
             if (!name && ip && has_token(ip, "name"))
                 name = n;
-            if (is_el(n, "a"))
+            if (dom_is(n, "a"))
                 links++;
         }
         if (n->type == XML_ELEMENT_NODE && n->children) {
@@ -1364,7 +1331,7 @@ dom_byline(folio_doc *doc, folio_job *job, const xmlNode *e, int *added)
     }
     int rc = FOLIO_OK;
     if (name) {
-        const char *c = attr(name, "content");
+        const char *c = dom_attr(name, "content");
         char *t = c ? clean_str(c) : node_text(name);
         if (!t)
             return FOLIO_ENOMEM;
@@ -1374,7 +1341,7 @@ dom_byline(folio_doc *doc, folio_job *job, const xmlNode *e, int *added)
     }
     if (links > 0 && links <= 4) {
         for (const xmlNode *n = e->children; n && rc == FOLIO_OK;) {
-            if (is_el(n, "a")) {
+            if (dom_is(n, "a")) {
                 char *t = node_text(n);
                 if (!t)
                     return FOLIO_ENOMEM;

@@ -2,6 +2,7 @@
 /* URL resolution: references against the document base, srcset choice,
  * and finding the base itself. */
 #include "import.h"
+#include "dom.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -347,28 +348,6 @@ char *folio__srcset_best(const char *base, const char *srcset)
 /* The document base                                                  */
 /* ------------------------------------------------------------------ */
 
-/* Borrowed value of attribute `name` (lower case) of element `el`. */
-static const char *attr(xmlNodePtr el, const char *name)
-{
-    xmlAttrPtr a;
-
-    for (a = el->properties; a != NULL; a = a->next) {
-        if (a->name == NULL || strcmp((const char *)a->name, name) != 0)
-            continue;
-        if (a->children != NULL && a->children->type == XML_TEXT_NODE
-            && a->children->content != NULL)
-            return (const char *)a->children->content;
-        return "";
-    }
-    return NULL;
-}
-
-static int name_is(xmlNodePtr n, const char *name)
-{
-    return n->type == XML_ELEMENT_NODE && n->name != NULL
-           && strcmp((const char *)n->name, name) == 0;
-}
-
 /* True when the space-separated `list` holds `token` (ASCII case
  * insensitive). */
 static int has_token(const char *list, const char *token)
@@ -406,17 +385,17 @@ static void find_hints(xmlDocPtr html, base_hints *h)
     memset(h, 0, sizeof *h);
     while (n != NULL) {
         if (n->type == XML_ELEMENT_NODE) {
-            if (h->base_href == NULL && name_is(n, "base"))
-                h->base_href = attr(n, "href");
-            else if (h->canonical == NULL && name_is(n, "link")
-                     && has_token(attr(n, "rel"), "canonical"))
-                h->canonical = attr(n, "href");
-            else if (h->og_url == NULL && name_is(n, "meta")) {
-                const char *p = attr(n, "property");
+            if (h->base_href == NULL && dom_is(n, "base"))
+                h->base_href = dom_attr(n, "href");
+            else if (h->canonical == NULL && dom_is(n, "link")
+                     && has_token(dom_attr(n, "rel"), "canonical"))
+                h->canonical = dom_attr(n, "href");
+            else if (h->og_url == NULL && dom_is(n, "meta")) {
+                const char *p = dom_attr(n, "property");
                 if (p == NULL)
-                    p = attr(n, "name");
+                    p = dom_attr(n, "name");
                 if (p != NULL && strcmp(p, "og:url") == 0)
-                    h->og_url = attr(n, "content");
+                    h->og_url = dom_attr(n, "content");
             }
             /* The hints live in <head>; the body may be huge, but a
              * <base> or <link> can stray there in broken pages, so walk
