@@ -21,6 +21,7 @@
 #include "arena.h"
 #include "host.h"
 #include "import.h"
+#include "util.h"
 
 /* Longest message kept, in bytes with the NUL; longer ones are cut at a
  * UTF-8 boundary and end in "...". */
@@ -78,34 +79,6 @@ struct folio_job {
 /* ------------------------------------------------------------------ */
 /* Small helpers                                                      */
 /* ------------------------------------------------------------------ */
-
-/* Grows `*items` (of `size`-byte elements) so it holds at least `need`. */
-static int grow(void **items, size_t *cap, size_t need, size_t size)
-{
-    if (need <= *cap)
-        return FOLIO_OK;
-    size_t ncap = *cap == 0 ? 8 : *cap;
-    while (ncap < need) {
-        if (ncap > SIZE_MAX / 2 / size)
-            return FOLIO_ENOMEM;
-        ncap *= 2;
-    }
-    void *p = realloc(*items, ncap * size);
-    if (p == NULL)
-        return FOLIO_ENOMEM;
-    *items = p;
-    *cap = ncap;
-    return FOLIO_OK;
-}
-
-static char *dup_str(const char *s)
-{
-    size_t n = strlen(s);
-    char *p = malloc(n + 1);
-    if (p != NULL)
-        memcpy(p, s, n + 1);
-    return p;
-}
 
 static const char *input_name(const folio_job *job)
 {
@@ -182,10 +155,10 @@ static void msg_add(folio_job *job, msg_list *list, bool from_plugin,
     }
     /* Out of memory: the message is dropped; the caller's status code
      * still tells what happened. */
-    if (grow((void **)&list->items, &list->cap, list->n + 1,
-             sizeof *list->items) < 0)
+    if (folio__grow((void **)&list->items, &list->cap, list->n + 1,
+                    sizeof *list->items) < 0)
         return;
-    char *copy = dup_str(buf);
+    char *copy = strdup(buf);
     if (copy != NULL)
         list->items[list->n++] = copy;
 }
@@ -373,7 +346,7 @@ int folio_job_set_option(folio_job *job, const char *key, const char *value)
 {
     if (job == NULL || key == NULL || value == NULL)
         return FOLIO_EINVALID;
-    char *v = dup_str(value);
+    char *v = strdup(value);
     if (v == NULL)
         return FOLIO_ENOMEM;
     for (size_t i = 0; i < job->n_kv; i++) {
@@ -383,10 +356,10 @@ int folio_job_set_option(folio_job *job, const char *key, const char *value)
             return FOLIO_OK;
         }
     }
-    char *k = dup_str(key);
+    char *k = strdup(key);
     if (k == NULL ||
-        grow((void **)&job->kv, &job->cap_kv, job->n_kv + 1,
-             sizeof *job->kv) < 0) {
+        folio__grow((void **)&job->kv, &job->cap_kv, job->n_kv + 1,
+                    sizeof *job->kv) < 0) {
         free(k);
         free(v);
         return FOLIO_ENOMEM;
@@ -422,8 +395,8 @@ int folio__job_add_doc(folio_job *job, folio_doc *doc)
 {
     if (job == NULL || doc == NULL)
         return FOLIO_EINVALID;
-    if (grow((void **)&job->docs, &job->cap_docs, job->n_docs + 1,
-             sizeof *job->docs) < 0)
+    if (folio__grow((void **)&job->docs, &job->cap_docs, job->n_docs + 1,
+                    sizeof *job->docs) < 0)
         return folio__job_error(job, FOLIO_ENOMEM,
                                 "out of memory storing the document");
     job->docs[job->n_docs++] = doc;
@@ -474,7 +447,7 @@ int folio__job_add_asset(folio_job *job, const char *url,
     if (len > ASSET_BYTES_MAX || others > ASSET_BYTES_MAX - len)
         return asset_limit(job, "bytes", ASSET_BYTES_MAX);
 
-    job_asset a = { dup_str(url), dup_str(media_type), NULL, len };
+    job_asset a = { strdup(url), strdup(media_type), NULL, len };
     if (len > 0 && (a.data = malloc(len)) != NULL)
         memcpy(a.data, data, len);
     if (a.url == NULL || a.media_type == NULL || (len > 0 && !a.data))
@@ -487,8 +460,8 @@ int folio__job_add_asset(folio_job *job, const char *url,
         free(old->data);
         *old = a;
     } else {
-        if (grow((void **)&job->assets, &job->cap_assets, job->n_assets + 1,
-                 sizeof *job->assets) < 0)
+        if (folio__grow((void **)&job->assets, &job->cap_assets,
+                        job->n_assets + 1, sizeof *job->assets) < 0)
             goto fail;
         job->assets[job->n_assets++] = a;
     }

@@ -51,6 +51,7 @@
 #include <unistd.h>
 
 #include "folio/folio.h"
+#include "util.h"
 
 /* Longest failure message kept. */
 #define MSG_MAX 1024
@@ -88,33 +89,6 @@ struct folio_registry {
 /* Helpers                                                            */
 /* ------------------------------------------------------------------ */
 
-static int grow(void **items, size_t *cap, size_t need, size_t size)
-{
-    if (need <= *cap)
-        return FOLIO_OK;
-    size_t ncap = *cap == 0 ? 8 : *cap;
-    while (ncap < need) {
-        if (ncap > SIZE_MAX / 2 / size)
-            return FOLIO_ENOMEM;
-        ncap *= 2;
-    }
-    void *p = realloc(*items, ncap * size);
-    if (p == NULL)
-        return FOLIO_ENOMEM;
-    *items = p;
-    *cap = ncap;
-    return FOLIO_OK;
-}
-
-static char *dup_str(const char *s)
-{
-    size_t n = strlen(s);
-    char *p = malloc(n + 1);
-    if (p != NULL)
-        memcpy(p, s, n + 1);
-    return p;
-}
-
 /* "dir" + "/" + "name", malloc'd. */
 static char *join(const char *dir, const char *name)
 {
@@ -132,7 +106,8 @@ static char *join(const char *dir, const char *name)
 
 static int str_list_add(str_list *l, char *s)
 {
-    if (grow((void **)&l->items, &l->cap, l->n + 1, sizeof *l->items) < 0)
+    if (folio__grow((void **)&l->items, &l->cap, l->n + 1,
+                    sizeof *l->items) < 0)
         return FOLIO_ENOMEM;
     l->items[l->n++] = s;
     return FOLIO_OK;
@@ -212,12 +187,12 @@ static void add_failure(folio_registry *reg, const char *path,
         snprintf(buf, sizeof buf, "%s: refused", path ? path : "plugin");
     sanitize(buf);
 
-    failure f = { NULL, dup_str(buf) };
+    failure f = { NULL, strdup(buf) };
     if (path != NULL)
-        f.path = dup_str(path);
+        f.path = strdup(path);
     if (f.message == NULL || (path != NULL && f.path == NULL) ||
-        grow((void **)&reg->fails, &reg->cap_fails, reg->n_fails + 1,
-             sizeof *reg->fails) < 0) {
+        folio__grow((void **)&reg->fails, &reg->cap_fails, reg->n_fails + 1,
+                    sizeof *reg->fails) < 0) {
         free(f.path);
         free(f.message);
         reg->oom = true;
@@ -233,7 +208,7 @@ static bool seen_before(folio_registry *reg, const char *real)
         if (strcmp(reg->seen.items[i], real) == 0)
             return true;
     }
-    char *copy = dup_str(real);
+    char *copy = strdup(real);
     if (copy == NULL || str_list_add(&reg->seen, copy) < 0) {
         free(copy);
         reg->oom = true;
@@ -401,7 +376,7 @@ static void dl_failure(folio_registry *reg, const char *path)
 static void load_file(folio_registry *reg, const char *path)
 {
     entry *e = calloc(1, sizeof *e);
-    if (e == NULL || (e->path = dup_str(path)) == NULL) {
+    if (e == NULL || (e->path = strdup(path)) == NULL) {
         free(e);
         reg->oom = true;
         return;
@@ -444,8 +419,8 @@ static void load_file(folio_registry *reg, const char *path)
         }
     }
 
-    if (grow((void **)&reg->items, &reg->cap, reg->n + 1,
-             sizeof *reg->items) < 0) {
+    if (folio__grow((void **)&reg->items, &reg->cap, reg->n + 1,
+                    sizeof *reg->items) < 0) {
         if (e->desc.fini != NULL)
             e->desc.fini();
         reg->oom = true;
@@ -553,7 +528,7 @@ static void scan_env_path(folio_registry *reg)
     const char *path = env("FOLIO_PLUGIN_PATH");
     if (path == NULL)
         return;
-    char *copy = dup_str(path);
+    char *copy = strdup(path);
     if (copy == NULL) {
         reg->oom = true;
         return;
