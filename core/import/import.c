@@ -76,41 +76,92 @@ static int has_relative_urls(xmlNodePtr root)
 }
 
 /* Pages without a declared description get their first real paragraph,
- * which is what readers and link previews show: the first top-level
- * paragraph of at least DESC_MIN bytes of text, cut at a space after
- * DESC_MAX bytes. */
+ * which is what readers and link previews show: the first paragraph at
+ * the top level or in a list item of at least DESC_MIN bytes, or a
+ * shorter full sentence of DESC_WORDS words, so that a lone "Contents",
+ * "When" or "By Jane Doe, May 3" is passed over, and not mostly link
+ * text (a menu). A paragraph longer than DESC_MAX bytes is cut at a
+ * space and ends in an ellipsis. */
 #define DESC_MIN 60
-#define DESC_MAX 400
+#define DESC_WORDS 4
+#define DESC_MAX 1200
+#define DESC_SCAN 4096  /* blocks looked at */
+
+/* The next candidate block after `n` in document order: descends into
+ * lists and list items only, never into quotes, asides or footnotes. */
+static const folio_node *desc_next(const folio_node *n, bool enter)
+{
+    folio_node_type t = folio_node_type_of(n);
+    if (enter && (t == FOLIO_NODE_LIST || t == FOLIO_NODE_LIST_ITEM)
+        && folio_node_first_child(n) != NULL)
+        return folio_node_first_child(n);
+    while (n != NULL && folio_node_next(n) == NULL) {
+        n = folio_node_parent(n);
+        if (n != NULL && folio_node_type_of(n) == FOLIO_NODE_DOCUMENT)
+            return NULL;
+    }
+    return n != NULL ? folio_node_next(n) : NULL;
+}
 
 static int describe_from_body(folio_doc *doc)
 {
     const folio_node *p = folio_node_first_child(folio_doc_root(doc));
     char buf[DESC_MAX + 8];
 
-    for (; p != NULL; p = folio_node_next(p)) {
+    for (size_t seen = 0; p != NULL && seen < DESC_SCAN;
+         p = desc_next(p, true), seen++) {
         if (folio_node_type_of(p) != FOLIO_NODE_PARAGRAPH)
             continue;
-        size_t len = 0;
-        bool cut = false;
+        size_t len = 0, words = 0, linked = 0;
+        int in_link = 0;
+        bool cut = false, space = true;
         folio_iter it;
         folio_iter_init(&it, p);
         folio_event ev;
         while (!cut && (ev = folio_iter_next(&it)) != FOLIO_EVENT_DONE) {
             const folio_node *n = folio_iter_node(&it);
             const char *t = folio_node_literal(n);
+            if (folio_node_type_of(n) == FOLIO_NODE_LINK)
+                in_link += ev == FOLIO_EVENT_ENTER ? 1 : -1;
             if (folio_node_type_of(n) == FOLIO_NODE_LINEBREAK)
                 t = " ";
             if (ev != FOLIO_EVENT_ENTER || t == NULL)
                 continue;
+            if (in_link > 0)
+                linked += strlen(t);
             for (; *t != '\0'; t++) {
                 if (len >= DESC_MAX && (*t == ' ' || len >= DESC_MAX + 4)) {
                     cut = true;
                     break;
                 }
+                if (*t == ' ')
+                    space = true;
+                else if (space) {
+                    space = false;
+                    words++;
+                }
                 buf[len++] = *t;
             }
         }
-        if (len < DESC_MIN)
+        /* A short paragraph counts only as a sentence ("Lorem ipsum
+         * dolor sit amet."), not as a label, a byline or a tagline; one
+         * opening with punctuation is the tail of removed content. */
+        size_t end = len;
+        while (end > 0 && buf[end - 1] == ' ')
+            end--;
+        bool sentence = end > 0 && strchr(".!?:", buf[end - 1]) != NULL;
+        if (end >= 3 && !sentence)
+            sentence = memcmp(buf + end - 3, "\xe3\x80\x82", 3) == 0
+                       || memcmp(buf + end - 3, "\xe2\x80\xa6", 3) == 0;
+        size_t lead = 0;
+        while (lead < len && buf[lead] == ' ')
+            lead++;
+        if (lead < len && strchr(",;:.)", buf[lead]) != NULL)
+            continue;
+        /* Mostly link text: a menu entry or a teaser, not prose. */
+        if (linked * 2 > len)
+            continue;
+        if (len < DESC_MIN && (words < DESC_WORDS || !sentence))
             continue;
         if (cut) {
             /* Back off to a character boundary (dropping a last character
@@ -127,8 +178,14 @@ static int describe_from_body(folio_doc *doc)
             memcpy(buf + len, "\xe2\x80\xa6", 3); /* ellipsis */
             len += 3;
         }
+        /* Trim the spaces a line break may leave at either end. */
+        while (len > 0 && buf[len - 1] == ' ')
+            len--;
         buf[len] = '\0';
-        int rc = folio_doc_set_meta(doc, FOLIO_META_DESCRIPTION, buf);
+        const char *s = buf;
+        while (*s == ' ')
+            s++;
+        int rc = folio_doc_set_meta(doc, FOLIO_META_DESCRIPTION, s);
         return rc == FOLIO_ENOMEM ? rc : FOLIO_OK;
     }
     return FOLIO_OK;

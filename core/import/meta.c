@@ -13,6 +13,7 @@
  */
 #include <ctype.h>
 #include <jansson.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,8 @@
 typedef struct meta_kv {
     char key[64];          /* lower-cased, '.' folded to ':' */
     const char *value;     /* borrowed from the libxml2 tree */
+    int prop;              /* from property=, the attribute RDFa and
+                            * OpenGraph define, so preferred to name= */
 } meta_kv;
 
 typedef struct page {
@@ -53,6 +56,10 @@ typedef struct page {
     const xmlNode *byline;       /* class/id byline or author */
     const char *time_published;  /* <time itemprop=datePublished> etc. */
     const char *time_modified;
+    const char *time_near;       /* first <time datetime> after an <h1>
+                                  * that is no "updated" time */
+    const xmlNode *time_pub_el;  /* the elements of the two above */
+    const xmlNode *time_near_el;
     const xmlNode *ld[MAX_LD];   /* <script type=application/ld+json> */
     size_t n_ld;
     json_t *ld_root;             /* the parsed script holding... */
@@ -226,7 +233,7 @@ word_count(const char *s, size_t len)
 /* ------------------------------------------------------------------ */
 
 static int
-add_kv(page *pg, const char *key, size_t klen, const char *value)
+add_kv(page *pg, const char *key, size_t klen, const char *value, int prop)
 {
     if (pg->n >= MAX_METAS || klen == 0 || klen >= sizeof pg->kv[0].key)
         return FOLIO_OK;
@@ -245,6 +252,7 @@ add_kv(page *pg, const char *key, size_t klen, const char *value)
     }
     e->key[klen] = '\0';
     e->value = value;
+    e->prop = prop;
     return FOLIO_OK;
 }
 
@@ -271,7 +279,7 @@ collect_meta(page *pg, const xmlNode *n)
             while (*p && !is_ws((unsigned char)*p))
                 p++;
             if (p > s) {
-                int rc = add_kv(pg, s, (size_t)(p - s), value);
+                int rc = add_kv(pg, s, (size_t)(p - s), value, k == 0);
                 if (rc < 0)
                     return rc;
             }
@@ -338,14 +346,24 @@ collect_element(page *pg, const xmlNode *n, int in_svg, int in_body)
     } else if (strcmp(name, "time") == 0) {
         const char *dt = dom_attr(n, "datetime");
         const char *ip = dom_attr(n, "itemprop");
+        const char *cls = dom_attr(n, "class");
+        int updated = (ip && strstr(ip, "dateModified")) ||
+                      (cls && (strstr(cls, "updated") ||
+                               strstr(cls, "modified")));
+        if (dt && *dt && !pg->time_near && pg->n_h1 > 0 && !updated) {
+            pg->time_near = dt;
+            pg->time_near_el = n;
+        }
         if (dt && *dt) {
             if (ip && strstr(ip, "dateModified")) {
                 if (!pg->time_modified)
                     pg->time_modified = dt;
             } else if ((ip && strstr(ip, "datePublished")) ||
                        dom_attr(n, "pubdate")) {
-                if (!pg->time_published)
+                if (!pg->time_published) {
                     pg->time_published = dt;
+                    pg->time_pub_el = n;
+                }
             }
         }
     }
@@ -407,11 +425,30 @@ collect(page *pg, xmlNode *root)
     return FOLIO_OK;
 }
 
+/* The first non-empty value of `key`, one given with property= before
+ * one given with name=. */
 static const char *
 get(const page *pg, const char *key)
 {
+    for (int pass = 1; pass >= 0; pass--)
+        for (size_t i = 0; i < pg->n; i++)
+            if ((pg->kv[i].prop != 0) == pass &&
+                strcmp(pg->kv[i].key, key) == 0) {
+                const char *v = pg->kv[i].value;
+                while (*v && is_ws((unsigned char)*v))
+                    v++;
+                if (*v)
+                    return pg->kv[i].value;
+            }
+    return NULL;
+}
+
+/* The first non-empty value of `key` given with property=. */
+static const char *
+get_prop(const page *pg, const char *key)
+{
     for (size_t i = 0; i < pg->n; i++)
-        if (strcmp(pg->kv[i].key, key) == 0) {
+        if (pg->kv[i].prop && strcmp(pg->kv[i].key, key) == 0) {
             const char *v = pg->kv[i].value;
             while (*v && is_ws((unsigned char)*v))
                 v++;
@@ -421,12 +458,15 @@ get(const page *pg, const char *key)
     return NULL;
 }
 
-/* First non-empty value among `keys` (NULL-terminated). */
+/* First non-empty value among `keys` (NULL-terminated); a key written
+ * "=key" is taken only from property= (RDFa Dublin Core is written for
+ * this page, <meta name=DC.title> is often the site's boilerplate). */
 static const char *
 first_of(const page *pg, const char *const *keys)
 {
     for (size_t i = 0; keys[i]; i++) {
-        const char *v = get(pg, keys[i]);
+        const char *v = keys[i][0] == '='
+                            ? get_prop(pg, keys[i] + 1) : get(pg, keys[i]);
         if (v)
             return v;
     }
@@ -803,13 +843,62 @@ headline_of(const char *t, const char *site, char *const *h1, size_t n_h1,
     return clean_str(t);
 }
 
+/* Trims a declared site name in place: "Site - tagline" when the
+ * publisher is named "Site", and a company form ("Site Inc") that is no
+ * part of the name readers know. */
+static void
+site_trim(char *site, const char *publisher)
+{
+    static const char *const forms[] = {
+        ", Inc.", " Inc.", " Inc", " LLC", " Ltd.", " Ltd", " GmbH", NULL
+    };
+    size_t sl = 0, n = strlen(site);
+    const char *p = find_sep(site, site, &sl);
+    if (p && publisher &&
+        same_text(site, (size_t)(p - site), publisher, strlen(publisher))) {
+        site[p - site] = '\0';
+        n = strlen(site);
+    }
+    for (size_t k = 0; forms[k]; k++) {
+        size_t fl = strlen(forms[k]);
+        if (n > fl + 2 && strcmp(site + n - fl, forms[k]) == 0) {
+            site[n - fl] = '\0';
+            break;
+        }
+    }
+}
+
+/* A declared title that is another declared title plus a separator and
+ * more ("Headline - Author - Site" in JSON-LD, "Headline" in og:title)
+ * gives way to the shorter one. */
+static const char *
+shorter_title(const page *pg, const char *t)
+{
+    static const char *const keys[] = {
+        "og:title", "twitter:title", "dc:title", NULL
+    };
+    if (!t)
+        return NULL;
+    size_t tl = strlen(t);
+    for (size_t i = 0; keys[i]; i++) {
+        const char *o = get(pg, keys[i]);
+        size_t ol = o ? strlen(o) : 0;
+        if (ol < 8 || ol >= tl || strncmp(t, o, ol) != 0)
+            continue;
+        for (size_t k = 0; seps[k]; k++)
+            if (strncmp(t + ol, seps[k], strlen(seps[k])) == 0)
+                return o;
+    }
+    return t;
+}
+
 static int
 do_title(folio_doc *doc, folio_job *job, const page *pg)
 {
     static const char *const title_keys[] = {
-        "og:title", "citation_title", "dc:title", "dcterm:title",
-        "dcterms:title", "twitter:title", "parsely-title", "sailthru:title",
-        "title", "headline", NULL
+        "=dc:title", "=dcterms:title", "og:title", "citation_title",
+        "dc:title", "dcterm:title", "dcterms:title", "twitter:title",
+        "parsely-title", "sailthru:title", "title", "headline", NULL
     };
     static const char *const site_keys[] = {
         "og:site_name", "application-name", "apple-mobile-web-app-title",
@@ -845,6 +934,13 @@ do_title(folio_doc *doc, folio_job *job, const page *pg)
      * is what the <title> shows. */
     const char *meta_title = ld_get(pg, "headline");
     const char *ld_name = ld_get(pg, "name");
+    /* Some pages put the site's name in the article's "name". */
+    const char *publisher = pg->ld_art
+        ? ld_str(pg, json_object_get(pg->ld_art, "publisher"), 0) : NULL;
+    if (ld_name && ((site && same_site(ld_name, strlen(ld_name), site,
+                                       strlen(site))) ||
+                    (publisher && strcmp(ld_name, publisher) == 0)))
+        ld_name = NULL;
     if (!meta_title || (ld_name && raw && strcmp(meta_title, ld_name) != 0 &&
                         !strstr(raw, meta_title) && strstr(raw, ld_name)))
         meta_title = ld_name;
@@ -857,6 +953,27 @@ do_title(folio_doc *doc, folio_job *job, const page *pg)
     }
     if (!meta_title)
         meta_title = first_of(pg, title_keys);
+    meta_title = shorter_title(pg, meta_title);
+    /* A <title> that is also an <h1> is the headline a reader sees; a
+     * declared title matching neither is the site's generic one. */
+    if (meta_title && raw && !strstr(raw, meta_title)) {
+        size_t rl = strlen(raw), ml = strlen(meta_title);
+        int raw_h1 = 0, meta_h1 = 0;
+        for (size_t i = 0; i < n_h1; i++) {
+            size_t hl = strlen(h1[i]);
+            raw_h1 |= same_text(raw, rl, h1[i], hl);
+            meta_h1 |= same_text(meta_title, ml, h1[i], hl) ||
+                       strstr(meta_title, h1[i]) != NULL;
+        }
+        /* ...unless that <title> is only the site's name (a logo <h1>
+         * on a sloppy theme), or too short to tell. */
+        int site_like = (site && same_site(raw, rl, site, strlen(site))) ||
+                        (publisher && same_text(raw, rl, publisher,
+                                                strlen(publisher))) ||
+                        word_count(raw, rl) < 3;
+        if (raw_h1 && !meta_h1 && !site_like)
+            meta_title = NULL;
+    }
     if (meta_title) {
         char *c = clean_str(meta_title);
         if (!c) {
@@ -896,9 +1013,10 @@ do_title(folio_doc *doc, folio_job *job, const page *pg)
              p = find_sep(suffix, p + 1, &sl))
             site_part = p + sl;
     }
-    if (site)
+    if (site) {
+        site_trim(site, publisher);
         rc = set_clean(doc, job, FOLIO_META_SITE_NAME, site);
-    else if (site_part && word_count(site_part, strlen(site_part)) <= 5)
+    } else if (site_part && word_count(site_part, strlen(site_part)) <= 5)
         rc = set_clean(doc, job, FOLIO_META_SITE_NAME, site_part);
     else if (pg->ld_art)
         rc = set_clean(doc, job, FOLIO_META_SITE_NAME,
@@ -1049,6 +1167,9 @@ norm_date(char *out, size_t cap, const char *in)
         return 0;
     if (n >= 10 && digits(in, 4) && in[4] == '-' && digits(in + 5, 2) &&
         in[7] == '-' && digits(in + 8, 2)) {
+        int mo = atoi(in + 5), da = atoi(in + 8);
+        if (mo < 1 || mo > 12 || da < 1 || da > 31)
+            return 0;
         /* Keep a time only when one follows, up to the first character
          * that cannot belong to a time or an offset. */
         size_t keep = 10;
@@ -1120,6 +1241,82 @@ norm_date(char *out, size_t cap, const char *in)
     return 0;
 }
 
+/* Is the normalised date a time in UTC ("...Z", "...+00:00")? */
+static int
+is_utc(const char *d)
+{
+    size_t n = strlen(d);
+    if (n <= 10)
+        return 0;
+    return d[n - 1] == 'Z' || d[n - 1] == 'z' ||
+           (n >= 6 && (strcmp(d + n - 6, "+00:00") == 0 ||
+                       strcmp(d + n - 5, "+0000") == 0));
+}
+
+/* Days since 1970-01-01 of the date part of a normalised date. */
+static int
+day_number(const char *d)
+{
+    int y = atoi(d), m = atoi(d + 5), day = atoi(d + 8);
+    y -= m <= 2;
+    int era = (y >= 0 ? y : y - 399) / 400;
+    int yoe = y - era * 400;
+    int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + day - 1;
+    int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+/* Minutes since 1970 of a normalised date's local time (*off gets the
+ * offset in minutes, or INT_MIN when the value has none). Returns 0 for
+ * a date without a time. */
+static int
+local_minutes(const char *d, long *mins, int *off)
+{
+    if (strlen(d) < 16 || d[10] != 'T' || !digits(d + 11, 2) ||
+        !digits(d + 14, 2))
+        return 0;
+    *mins = (long)day_number(d) * 1440 + atoi(d + 11) * 60 + atoi(d + 14);
+    *off = INT_MIN;
+    const char *z = d + 16;
+    while (*z && (isdigit((unsigned char)*z) || *z == ':' || *z == '.'))
+        z++;
+    if (*z == 'Z' || *z == 'z')
+        *off = 0;
+    else if ((*z == '+' || *z == '-') && digits(z + 1, 2)) {
+        int h = atoi(z + 1);
+        int m = z[3] == ':' ? atoi(z + 4) : digits(z + 3, 2) ? atoi(z + 3) : 0;
+        *off = (*z == '-' ? -1 : 1) * (h * 60 + m);
+    }
+    return 1;
+}
+
+/* Is the printed `shown` the UTC time `utc` written in some zone, on
+ * another day? A printed time is the same moment (give or take the
+ * minutes a page rounds to) in a real zone; a printed date alone is one
+ * day off with a UTC time a zone could move across midnight. */
+static int
+same_moment(const char *utc, const char *shown)
+{
+    long um, sm;
+    int uo, so;
+    int du = day_number(utc), ds = day_number(shown);
+    if (du == ds || !local_minutes(utc, &um, &uo) || uo != 0)
+        return 0;
+    if (!local_minutes(shown, &sm, &so)) {
+        long tod = um % 1440;
+        return strlen(shown) == 10 &&
+               ((ds == du + 1 && tod >= 10 * 60) ||
+                (ds == du - 1 && tod < 12 * 60));
+    }
+    if (so == 0)
+        return 0;
+    long zone = sm - um;  /* the shown time's offset, if one moment */
+    if (so != INT_MIN)
+        return labs(zone - so) <= 5;
+    return zone >= -12 * 60 && zone <= 14 * 60 &&
+           (labs(zone) % 15 <= 1 || labs(zone) % 15 >= 14);
+}
+
 static int
 do_dates(folio_doc *doc, folio_job *job, const page *pg)
 {
@@ -1148,6 +1345,24 @@ do_dates(folio_doc *doc, folio_job *job, const page *pg)
     if (!v && pg->time_published &&
         norm_date(buf, sizeof buf, pg->time_published))
         v = pg->time_published;
+    if (!v && pg->time_near && norm_date(buf, sizeof buf, pg->time_near))
+        v = pg->time_near;
+    /* A UTC timestamp on another day than the date the page prints next
+     * to the headline, only because of the zone: the reader's day wins. */
+    char shown[64];
+    const char *t = pg->time_published ? pg->time_published : pg->time_near;
+    const xmlNode *el = pg->time_published ? pg->time_pub_el
+                                           : pg->time_near_el;
+    if (v && t && is_utc(buf) && norm_date(shown, sizeof shown, t) &&
+        same_moment(buf, shown))
+        memcpy(buf, shown, sizeof buf);
+    /* <time datetime="...T23:29Z">December 2, 2016</time>: the text is
+     * the day the reader sees. */
+    char *text = v && el && is_utc(buf) ? node_text(el) : NULL;
+    if (text && strlen(text) < 64 && norm_date(shown, sizeof shown, text) &&
+        strlen(shown) == 10 && same_moment(buf, shown))
+        memcpy(buf, shown, sizeof buf);
+    free(text);
     if (v)
         rc = set_clean(doc, job, FOLIO_META_PUBLISHED, buf);
     if (rc < 0)
@@ -1172,6 +1387,26 @@ do_dates(folio_doc *doc, folio_job *job, const page *pg)
 /* Authors and tags                                                   */
 /* ------------------------------------------------------------------ */
 
+/* Removes "<tag ...>" and "</tag>" from `s` in place; an address in
+ * angle brackets ("<jane@example.org>") is left for add_name. */
+static void
+strip_tags(char *s)
+{
+    char *w = s;
+    for (char *r = s; *r;) {
+        if (r[0] == '<' && (isalpha((unsigned char)r[1]) || r[1] == '/')) {
+            char *end = strchr(r, '>');
+            char *at = strchr(r, '@');
+            if (end && (!at || at > end)) {
+                r = end + 1;
+                continue;
+            }
+        }
+        *w++ = *r++;
+    }
+    *w = '\0';
+}
+
 /* Adds one cleaned name unless it is a URL, a handle or noise. */
 static int
 add_name(folio_doc *doc, folio_job *job, const char *s, size_t len,
@@ -1180,10 +1415,15 @@ add_name(folio_doc *doc, folio_job *job, const char *s, size_t len,
     char *c = clean_dup(s, len);
     if (!c)
         return FOLIO_ENOMEM;
+    /* Markup pasted into a meta value ("<a href=...>Jane Doe</a>"). */
+    strip_tags(c);
     char *p = c;
+    while (*p == ' ')
+        p++;
     if (ascii_istarts(p, "by ") || ascii_istarts(p, "by:"))
         p += 3;
-    else if (ascii_istarts(p, "von ") || ascii_istarts(p, "par "))
+    else if (ascii_istarts(p, "von ") || ascii_istarts(p, "par ") ||
+             ascii_istarts(p, "por "))
         p += 4;
     while (*p == ' ' || *p == ':')
         p++;
@@ -1195,12 +1435,26 @@ add_name(folio_doc *doc, folio_job *job, const char *s, size_t len,
             d++;
         *d = '\0';
     }
+    /* "Jane Doe (https://jane.example/)", "Jane Doe <jane@example.org>":
+     * the address is no part of the name. */
+    for (char *q = p; *q; q++)
+        if ((q[0] == '(' || q[0] == '<') && q > p &&
+            (looks_like_url(q + 1) || strchr(q, '@'))) {
+            *q = '\0';
+            break;
+        }
     size_t n = strlen(p);
     while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == ',' || p[n - 1] == '|'
                      || p[n - 1] == '-'))
         p[--n] = '\0';
+    /* One word with digits is an account ("CC7567", "user42"). */
+    bool handle = false;
+    if (!strchr(p, ' '))
+        for (const char *q = p; *q && !handle; q++)
+            handle = isdigit((unsigned char)*q) != 0;
     int rc = FOLIO_OK;
-    if (n > 1 && n <= 100 && !looks_like_url(p) && p[0] != '@' &&
+    if (n > 1 && n <= 100 && !looks_like_url(p) && p[0] != '@' && !handle &&
+        !ascii_ieq(p, "admin") && !ascii_ieq(p, "administrator") &&
         word_count(p, n) <= 8) {
         rc = folio_doc_add_author(doc, p);
         if (rc == FOLIO_EINVALID) {
@@ -1214,17 +1468,75 @@ add_name(folio_doc *doc, folio_job *job, const char *s, size_t len,
     return rc;
 }
 
+/* Decodes character references a page escaped twice ("O&#039;Donnell",
+ * "&amp;") in place, before "&" and ";" split names. Names hold no
+ * literal "&#"; a reference that is not understood stays as it is. */
+static void
+decode_refs(char *s)
+{
+    static const struct { const char *name; char c; } named[] = {
+        {"&amp;", '&'}, {"&quot;", '"'}, {"&apos;", '\''}, {"&lt;", '<'},
+        {"&gt;", '>'}
+    };
+    char *w = s;
+    for (char *r = s; *r;) {
+        if (*r == '&' && r[1] == '#') {
+            char *end = NULL;
+            int hex = r[2] == 'x' || r[2] == 'X';
+            unsigned long cp = strtoul(r + 2 + hex, &end, hex ? 16 : 10);
+            if (end && end > r + 2 + hex && *end == ';' && cp >= 0x20 &&
+                cp <= 0x10FFFF && (cp < 0xD800 || cp > 0xDFFF)) {
+                /* UTF-8 is never longer than the reference it replaces. */
+                if (cp < 0x80) {
+                    *w++ = (char)cp;
+                } else if (cp < 0x800) {
+                    *w++ = (char)(0xC0 | (cp >> 6));
+                    *w++ = (char)(0x80 | (cp & 0x3F));
+                } else if (cp < 0x10000) {
+                    *w++ = (char)(0xE0 | (cp >> 12));
+                    *w++ = (char)(0x80 | ((cp >> 6) & 0x3F));
+                    *w++ = (char)(0x80 | (cp & 0x3F));
+                } else {
+                    *w++ = (char)(0xF0 | (cp >> 18));
+                    *w++ = (char)(0x80 | ((cp >> 12) & 0x3F));
+                    *w++ = (char)(0x80 | ((cp >> 6) & 0x3F));
+                    *w++ = (char)(0x80 | (cp & 0x3F));
+                }
+                r = end + 1;
+                continue;
+            }
+        }
+        int done = 0;
+        for (size_t k = 0; *r == '&' && k < sizeof named / sizeof named[0];
+             k++) {
+            size_t nl = strlen(named[k].name);
+            if (strncmp(r, named[k].name, nl) == 0) {
+                *w++ = named[k].c;
+                r += nl;
+                done = 1;
+                break;
+            }
+        }
+        if (!done)
+            *w++ = *r++;
+    }
+    *w = '\0';
+}
+
 /* Splits a byline on " and ", "&", ";", "|" and — when every part is a
  * full name — on commas (so "Smith, Jr." and "Jong, Michiel" stay). */
 static int
 add_authors(folio_doc *doc, folio_job *job, const char *v, int from_dom,
             int *added)
 {
-    if (!v || looks_like_url(v))
+    /* Only a bare URL is refused here: "Name (https://...)" is cut to
+     * the name by add_name. */
+    if (!v || (looks_like_url(v) && !strchr(v, '(') && !strchr(v, '<')))
         return FOLIO_OK;
     char *c = clean_str(v);
     if (!c)
         return FOLIO_ENOMEM;
+    decode_refs(c);
     int split_commas = 1;
     size_t parts = 0;
     for (const char *p = c; *p;) {
@@ -1393,15 +1705,23 @@ do_authors(folio_doc *doc, folio_job *job, const page *pg)
         }
     }
     for (size_t i = 0; keys[i] && !added; i++) {
-        /* citation_author repeats, one tag per author. */
-        for (size_t k = 0; k < pg->n; k++) {
-            if (strcmp(pg->kv[k].key, keys[i]) != 0)
-                continue;
-            int rc = add_authors(doc, job, pg->kv[k].value, 0, &added);
-            if (rc < 0)
-                return rc;
-            if (added && strcmp(keys[i], "citation_author") != 0)
-                break;
+        /* citation_author and dc:creator repeat, one tag per author. */
+        int many = strcmp(keys[i], "citation_author") == 0 ||
+                   strcmp(keys[i], "dc:creator") == 0;
+        /* One tag per author, but DC.creator by name= beside dc:creator
+         * by property= is the same list twice: property= first, name=
+         * only when that gave nobody. */
+        for (int pass = 1; pass >= 0 && !added; pass--) {
+            for (size_t k = 0; k < pg->n; k++) {
+                const meta_kv *e = &pg->kv[k];
+                if ((e->prop != 0) != pass || strcmp(e->key, keys[i]) != 0)
+                    continue;
+                int rc = add_authors(doc, job, e->value, 0, &added);
+                if (rc < 0)
+                    return rc;
+                if (added && !many)
+                    break;
+            }
         }
     }
     const xmlNode *dom[] = {pg->prop_author, pg->rel_author, pg->byline};
@@ -1501,8 +1821,9 @@ folio__meta_extract(xmlDocPtr html, folio_doc *doc, const char *base_url,
                     folio_job *job)
 {
     static const char *const desc_keys[] = {
-        "og:description", "dc:description", "dcterm:description",
-        "dcterms:description", "twitter:description", "description",
+        "=dc:description", "=dcterms:description", "og:description",
+        "dc:description", "dcterm:description", "dcterms:description",
+        "twitter:description", "description",
         "citation_abstract", NULL
     };
     static const char *const image_keys[] = {

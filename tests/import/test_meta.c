@@ -451,3 +451,297 @@ Test(meta, jsonld_non_article_ignored)
     cr_assert_eq(M(doc)->n_authors, 0);
     folio_doc_free(doc);
 }
+
+/* ------------------------------------------------------------------ */
+/* Conflicts between sources                                          */
+/* ------------------------------------------------------------------ */
+
+Test(meta, conflicting_sources_fixture)
+{
+    char *html = read_fixture("meta-conflict");
+    folio_doc *doc = meta_of(html, "https://alpenpost.example/panorama/");
+    const folio_meta *m = M(doc);
+
+    /* The JSON-LD headline adds " - Author - Site" to og:title: the
+     * shorter, declared headline wins over the longer. */
+    cr_assert_str_eq(m->title, "Schnee im Mai: Ein Dorf gräbt sich aus");
+    /* og:site_name with a tagline, the publisher (by @id) names it. */
+    cr_assert_str_eq(m->site_name, "Alpenpost");
+    /* JSON-LD authors beat name=author ("admin") and the visible byline;
+     * the repeated name once, the address after a name dropped. */
+    cr_assert_eq(m->n_authors, 2);
+    cr_assert_str_eq(m->authors[0], "Vera Huber");
+    cr_assert_str_eq(m->authors[1], "Jonas Egger");
+    /* 22:30 UTC is the 2nd in the page's zone, which it prints. */
+    cr_assert_str_eq(m->published, "2024-05-02T00:30:00+02:00");
+    cr_assert_str_eq(m->modified, "2024-05-02T08:00:00+02:00");
+    cr_assert_str_eq(m->section, "Panorama");
+    cr_assert_eq(m->n_tags, 2);
+    cr_assert_str_eq(m->tags[0], "Schnee");
+    cr_assert_str_eq(m->tags[1], "Alpen");
+    cr_assert_str_eq(m->lang, "de-DE");
+    folio_doc_free(doc);
+    free(html);
+}
+
+Test(meta, property_beats_name_and_dublin_core_beats_opengraph)
+{
+    const char *html =
+        "<html><head><title>T</title>"
+        "<meta name='og:title' content='OG by name'>"
+        "<meta name='DC.title' content='DC by name'>"
+        "<meta property='dc:title' content='DC by property'>"
+        "<meta property='og:title' content='OG by property'>"
+        "<meta name='DC.creator' content='Name Creator'>"
+        "<meta property='dc:creator' content='Property Creator'>"
+        "<meta property='og:description x:description' content='OG'>"
+        "<meta property='dc:description og:description' content='DC'>"
+        "</head><body></body></html>";
+    folio_doc *doc = meta_of(html, NULL);
+    cr_assert_str_eq(M(doc)->title, "DC by property");
+    cr_assert_str_eq(M(doc)->description, "DC");
+    /* The name= list repeats the property= one: only the latter. */
+    cr_assert_eq(M(doc)->n_authors, 1);
+    cr_assert_str_eq(M(doc)->authors[0], "Property Creator");
+    folio_doc_free(doc);
+
+    /* dc:creator repeats, one tag per author: all are kept. */
+    doc = meta_of("<html><head><meta name='DC.Creator' content='Kooman, "
+                  "F.'><meta name='DC.Creator' content='Jong, Michiel de'>"
+                  "</head></html>", NULL);
+    cr_assert_eq(M(doc)->n_authors, 2);
+    cr_assert_str_eq(M(doc)->authors[0], "Kooman, F.");
+    cr_assert_str_eq(M(doc)->authors[1], "Jong, Michiel de");
+    folio_doc_free(doc);
+}
+
+Test(meta, site_name_trimmed)
+{
+    check_title("<title>A storm over the bay | Harbour</title>"
+                "<meta property='og:site_name' content='Harbour Inc'>",
+                "", "A storm over the bay", "Harbour");
+    check_title("<title>A storm over the bay</title>"
+                "<meta property='og:site_name' content='Harbour, Inc.'>",
+                "", "A storm over the bay", "Harbour");
+    /* Without a publisher to confirm it, a dash stays in the name. */
+    check_title("<title>A storm</title>"
+                "<meta property='og:site_name' content='Sun - Times'>",
+                "", "A storm", "Sun - Times");
+}
+
+Test(meta, jsonld_name_that_is_the_site_is_no_headline)
+{
+    const char *html =
+        "<html><head><title>Other page text</title>"
+        "<meta property='og:site_name' content='Denik.cz'>"
+        "<script type='application/ld+json'>{\"@type\": \"NewsArticle\", "
+        "\"name\": \"Denik.cz\", \"headline\": \"Floods reach the "
+        "capital\", \"publisher\": {\"@type\": \"Organization\", \"name\": "
+        "\"Denik.cz\"}}</script></head><body></body></html>";
+    folio_doc *doc = meta_of(html, NULL);
+    cr_assert_str_eq(M(doc)->title, "Floods reach the capital");
+    folio_doc_free(doc);
+}
+
+Test(meta, generic_og_title_loses_to_title_that_is_the_h1)
+{
+    check_title("<title>Space ship breaks up over Siberia</title>"
+                "<meta property='og:title' content='Yahoo News - Latest "
+                "News &amp; Headlines'>",
+                "<h1>Space ship breaks up over Siberia</h1>",
+                "Space ship breaks up over Siberia", NULL);
+    /* A <title> and logo <h1> that only name the site do not count. */
+    check_title("<title>The Harbour Gazette</title>"
+                "<meta property='og:site_name' content='The Harbour "
+                "Gazette'><meta property='og:title' content='Storm "
+                "closes the bay'>",
+                "<h1>The Harbour Gazette</h1>", "Storm closes the bay",
+                "The Harbour Gazette");
+    /* og:title differing from a matching <h1> is kept when it contains
+     * the heading. */
+    check_title("<title>Floods</title>"
+                "<meta property='og:title' content='Live: Floods'>",
+                "<h1>Floods</h1>", "Live: Floods", NULL);
+}
+
+Test(meta, author_addresses_handles_and_admin_dropped)
+{
+    folio_doc *doc = meta_of("<html><head><meta name='author' content="
+                             "'Bradley M. Kuhn (http://ebb.org/bkuhn/)'>"
+                             "</head></html>", NULL);
+    cr_assert_eq(M(doc)->n_authors, 1);
+    cr_assert_str_eq(M(doc)->authors[0], "Bradley M. Kuhn");
+    folio_doc_free(doc);
+
+    doc = meta_of("<html><head><meta name='author' content='Ann Lee "
+                  "&lt;ann@example.org&gt;'></head></html>", NULL);
+    cr_assert_eq(M(doc)->n_authors, 1);
+    cr_assert_str_eq(M(doc)->authors[0], "Ann Lee");
+    folio_doc_free(doc);
+
+    /* A JSON-LD account name gives way to the byline in the page. */
+    doc = meta_of("<html><head><script type='application/ld+json'>"
+                  "{\"@type\": \"BlogPosting\", \"author\": \"CC7567\"}"
+                  "</script><meta name='author' content='admin'></head>"
+                  "<body><div class='byline'><span class='author-name'>"
+                  "James Akinaka</span></div></body></html>", NULL);
+    cr_assert_eq(M(doc)->n_authors, 1);
+    cr_assert_str_eq(M(doc)->authors[0], "James Akinaka");
+    folio_doc_free(doc);
+
+    /* A bare profile URL is no name. */
+    doc = meta_of("<html><head><meta property='article:author' content="
+                  "'https://news.example/staff/ann'></head></html>", NULL);
+    cr_assert_eq(M(doc)->n_authors, 0);
+    folio_doc_free(doc);
+}
+
+Test(meta, jsonld_article_types_and_arrays)
+{
+    static const char *const types[] = {
+        "ReportageNewsArticle", "LiveBlogPosting", "ScholarlyArticle",
+        "schema:TechArticle", "https://schema.org/OpinionNewsArticle",
+        "Report", NULL
+    };
+    for (size_t i = 0; types[i]; i++) {
+        char html[1024];
+        snprintf(html, sizeof html,
+                 "<html><head><script type='application/ld+json'>"
+                 "[{\"@type\": \"BreadcrumbList\"}, {\"@type\": [\"Thing\", "
+                 "\"%s\"], \"headline\": \"Typed headline\"}]</script>"
+                 "</head></html>", types[i]);
+        folio_doc *doc = meta_of(html, NULL);
+        STR_EQ_OR_NULL(M(doc)->title, "Typed headline");
+        folio_doc_free(doc);
+    }
+}
+
+/* The published date of a page with a declared date and a <time>. */
+static void check_zone(const char *declared, const char *shown,
+                       const char *want)
+{
+    char html[1024];
+    snprintf(html, sizeof html,
+             "<html><head><meta property='article:published_time' "
+             "content='%s'></head><body><h1>Headline</h1>"
+             "<time datetime='%s'>printed</time></body></html>",
+             declared, shown);
+    folio_doc *doc = meta_of(html, NULL);
+    STR_EQ_OR_NULL(M(doc)->published, want);
+    folio_doc_free(doc);
+}
+
+Test(meta, utc_timestamp_vs_printed_day)
+{
+    /* A day apart only by the zone: the day the reader sees. */
+    check_zone("2024-05-01T22:30:00Z", "2024-05-02T00:30:00+02:00",
+               "2024-05-02T00:30:00+02:00");
+    check_zone("2024-05-02T01:00:00+00:00", "2024-05-01T21:00:00-04:00",
+               "2024-05-01T21:00:00-04:00");
+    /* Same day, or a declared local offset: the declared value stays. */
+    check_zone("2024-05-01T10:30:00Z", "2024-05-01T12:30:00+02:00",
+               "2024-05-01T10:30:00Z");
+    check_zone("2024-05-01T22:30:00-07:00", "2024-05-02T07:30:00+02:00",
+               "2024-05-01T22:30:00-07:00");
+    /* Days further apart are different events (an update, a related
+     * story), not a zone. */
+    check_zone("2024-05-01T22:30:00Z", "2024-05-09T10:00:00+02:00",
+               "2024-05-01T22:30:00Z");
+    /* Month and year ends. */
+    check_zone("2023-12-31T23:30:00Z", "2024-01-01T00:30:00+01:00",
+               "2024-01-01T00:30:00+01:00");
+    /* Another moment on the next day (an update): not the zone. */
+    check_zone("2020-08-14T21:30:04+00:00", "2020-08-15T09:35:53-07:00",
+               "2020-08-14T21:30:04+00:00");
+    /* A printed date alone, or a time without an offset that is the
+     * same moment in some zone. */
+    check_zone("2024-05-01T22:30:00Z", "2024-05-02", "2024-05-02");
+    check_zone("2024-05-01T03:00:00Z", "2024-05-02", "2024-05-01T03:00:00Z");
+    check_zone("2023-11-09T05:30:59Z", "2023-11-08T23:30:59",
+               "2023-11-08T23:30:59");
+    check_zone("2023-11-09T05:30:59Z", "2023-11-08T23:11:00",
+               "2023-11-09T05:30:59Z");
+}
+
+Test(meta, dates_in_many_forms)
+{
+    check_date("2024-05-01T09:30:00+02:00", "2024-05-01T09:30:00+02:00");
+    check_date("2024-05-01", "2024-05-01");
+    check_date("2024-05-01T09:30Z", "2024-05-01T09:30Z");
+    check_date("2024.05.01", "2024-05-01");
+    check_date("1 May 2024", "2024-05-01");
+    check_date("May 1st, 2024", "2024-05-01");
+    check_date("Wed, 01 May 2024 09:30:00 GMT", "2024-05-01");
+    check_date("2024-13-45", NULL);
+    check_date("", NULL);
+}
+
+Test(meta, time_near_headline_is_a_date_source)
+{
+    folio_doc *doc = meta_of("<html><body><time datetime='2019-01-01'>"
+                             "old</time><h1>Headline</h1><p>By Ann Lee "
+                             "<time datetime='2024-03-09'>9 March</time>"
+                             "</p></body></html>", NULL);
+    cr_assert_str_eq(M(doc)->published, "2024-03-09");
+    folio_doc_free(doc);
+}
+
+Test(meta, author_markup_entities_and_languages)
+{
+    folio_doc *doc = meta_of("<html><head><meta name='author' content='"
+                             "&lt;a href=\"/staff/mg\"&gt;Mateusz "
+                             "Gniazdowski&lt;/a&gt;'></head></html>", NULL);
+    cr_assert_eq(M(doc)->n_authors, 1);
+    cr_assert_str_eq(M(doc)->authors[0], "Mateusz Gniazdowski");
+    folio_doc_free(doc);
+
+    /* Escaped twice: "&#039;" must not split the name at "&" and ";". */
+    doc = meta_of("<html><head><meta name='author' content='Lindsey "
+                  "O&amp;#039;Donnell'></head></html>", NULL);
+    cr_assert_eq(M(doc)->n_authors, 1);
+    cr_assert_str_eq(M(doc)->authors[0], "Lindsey O'Donnell");
+    folio_doc_free(doc);
+
+    doc = meta_of("<html><body><h1>Titular</h1><p class='byline'>Por "
+                  "Ana Ruiz</p></body></html>", NULL);
+    cr_assert_eq(M(doc)->n_authors, 1);
+    cr_assert_str_eq(M(doc)->authors[0], "Ana Ruiz");
+    folio_doc_free(doc);
+
+    doc = meta_of("<html><body><h1>Titre</h1><div class='author'>Par "
+                  "Luc Martin et Anne Roy</div></body></html>", NULL);
+    cr_assert_eq(M(doc)->n_authors, 2);
+    cr_assert_str_eq(M(doc)->authors[0], "Luc Martin");
+    cr_assert_str_eq(M(doc)->authors[1], "Anne Roy");
+    folio_doc_free(doc);
+
+    /* A site given as the author of a syndicated piece, an account. */
+    doc = meta_of("<html><head><meta name='author' content='oe24.at'>"
+                  "</head></html>", NULL);
+    cr_assert_eq(M(doc)->n_authors, 0);
+    folio_doc_free(doc);
+}
+
+Test(meta, time_text_is_the_day_the_reader_sees)
+{
+    folio_doc *doc = meta_of("<html><body><h1>Headline</h1><time "
+                             "datetime='2016-12-01T23:29:49.000Z'>December "
+                             "2, 2016</time></body></html>", NULL);
+    cr_assert_str_eq(M(doc)->published, "2016-12-02");
+    folio_doc_free(doc);
+
+    /* The same day printed: the timestamp stays. */
+    doc = meta_of("<html><body><h1>Headline</h1><time datetime="
+                  "'2016-12-01T13:29:49Z'>1 December 2016</time></body>"
+                  "</html>", NULL);
+    cr_assert_str_eq(M(doc)->published, "2016-12-01T13:29:49Z");
+    folio_doc_free(doc);
+
+    /* An "updated" time by the headline is no published date. */
+    doc = meta_of("<html><body><h1>Headline</h1><time itemprop="
+                  "'dateModified' datetime='2016-09-14T07:07:00-04:00'>"
+                  "Updated</time></body></html>", NULL);
+    cr_assert_null(M(doc)->published);
+    cr_assert_str_eq(M(doc)->modified, "2016-09-14T07:07:00-04:00");
+    folio_doc_free(doc);
+}
