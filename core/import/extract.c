@@ -358,8 +358,10 @@ has_meta_part(const char *tok)
         while (*p && *p != '-' && *p != '_')
             p++;
         size_t n = (size_t)(p - w);
+        /* First byte first: this runs for every class and id token. */
         for (size_t k = 0; n && meta_parts[k]; k++)
-            if (strlen(meta_parts[k]) == n && memcmp(w, meta_parts[k], n) == 0)
+            if (meta_parts[k][0] == w[0] && strlen(meta_parts[k]) == n &&
+                memcmp(w, meta_parts[k], n) == 0)
                 return 1;
     }
     return strstr(tok, "byline") != NULL;
@@ -417,7 +419,8 @@ slug_like(const char *tok)
             continue;
         words++;
         for (size_t k = 0; little[k]; k++)
-            if (strlen(little[k]) == n && memcmp(w, little[k], n) == 0)
+            if (little[k][0] == w[0] && strlen(little[k]) == n &&
+                memcmp(w, little[k], n) == 0)
                 prose = 1;
     }
     return (words >= 4 && prose) || words >= 6;
@@ -479,7 +482,10 @@ word_bits(const char *tok, size_t len)
         unsigned char c = (unsigned char)tok[i];
         for (unsigned k = word_first[c]; k < word_first[c + 1]; k++) {
             const wordref *w = &word_tab[k];
-            if (w->len <= len - i && memcmp(tok + i, w->w, w->len) == 0)
+            /* The second byte rules out most words without a call. */
+            if (w->len <= len - i &&
+                (w->len < 2 || tok[i + 1] == w->w[1]) &&
+                memcmp(tok + i, w->w, w->len) == 0)
                 bits |= w->bits;
         }
     }
@@ -2040,6 +2046,391 @@ trim_tail(xmlNode *root)
 }
 
 /* ------------------------------------------------------------------ */
+/* Boilerplate lines                                                  */
+/* ------------------------------------------------------------------ */
+
+/* What class and id hints miss: short blocks whose words say what they
+ * are. A "label" is a whole line that introduces links or widgets
+ * ("Read also", "Share this:"); with only a few characters after it,
+ * the block goes, and so does a link list right after it. A "lead" is
+ * the start of a short paragraph that is never prose ("Posted in",
+ * "Subscribe to"). A "mark" may stand anywhere in a short line ("All
+ * rights reserved"). Lower-case; ASCII is folded when matching. Several
+ * languages, since no page tells us which one to expect. */
+static const char *const line_labels[] = {
+    /* en */
+    "related", "related articles", "related posts", "related stories",
+    "related content", "related news", "related topics", "read more",
+    "read also", "read next", "also read", "see also", "you may also like",
+    "you might also like", "recommended", "recommended for you",
+    "more from", "mehr von", "mehr aus", "more stories", "more on this",
+    "more like this",
+    "share this", "share this article", "share this post", "share on",
+    "share:", "like this:", "leave a reply", "leave a comment",
+    "comments", "back to top", "trending", "popular posts",
+    "most popular", "most read", "don't miss", "further reading",
+    /* de */
+    "auch interessant", "das könnte sie auch interessieren",
+    "das könnte dich auch interessieren", "das thema könnte",
+    "lesen sie auch", "lies auch", "mehr zum thema", "mehr zu",
+    "mehr themen", "weitere artikel", "weitere beiträge",
+    "weitere meldungen", "weitere themen", "ähnliche artikel",
+    "ähnliche beiträge", "empfohlene beiträge",
+    "zum weiterlesen", "schon gelesen", "noch mehr", "teilen sie dies",
+    "teilen mit", "diesen artikel teilen", "artikel teilen", "teilen:",
+    "gefällt mir", "bewerten:", "kommentare", "kommentieren",
+    "zurück nach oben", "nach oben", "zurück zur übersicht",
+    "zurück zur liste", "zurück zur listenansicht", "verwandte artikel",
+    "passend zum thema", "beliebte artikel", "meistgelesen",
+    "weitere informationen", "weiterführende informationen",
+    "weiterführende links", "zusatzinformationen", "kontakt",
+    "unsere partner", "kommende events", "termine", "anzeige", "werbung",
+    "permalink", "permalien", "advertisement", "sponsored", "publicidad",
+    "reklama", "contact", "our partners", "upcoming events",
+    /* fr, es, pt, it */
+    "lire aussi", "à lire aussi", "a lire aussi", "voir aussi",
+    "sur le même sujet", "articles similaires", "partager",
+    "temas relacionados", "notas relacionadas", "noticias relacionadas",
+    "artículos relacionados", "video recomendado", "lee también",
+    "lea también", "te puede interesar", "también te puede interesar",
+    "compartir", "leia também", "leia mais", "veja também",
+    "notícias relacionadas", "leggi anche", "articoli correlati",
+    /* pl, ru */
+    "czytaj także", "czytaj też", "zobacz także", "zobacz też",
+    "podobne artykuły", "читайте также", "похожие статьи",
+    "поделиться",
+    /* zh, ja */
+    "相关文章", "相关阅读", "相关新闻", "関連記事", "関連ニュース",
+    /* ar, he */
+    "اقرأ أيضا", "اقرأ أيضاً", "اقرأ ايضا", "مواضيع ذات صلة", "שתפו",
+    "קראו גם", "כתבות נוספות",
+    NULL
+};
+
+static const char *const line_leads[] = {
+    /* en */
+    "this entry was posted", "this post was", "posted in ",
+    "posted on ", "filed under", "tagged ", "tags:", "tag:",
+    "categories:", "category:", "category :", "last modified",
+    "last updated", "release date:", "subscribe to", "subscribe now",
+    "sign up for", "sign up to", "never miss", "follow us",
+    "follow the ", "to view the full story", "if you enjoyed",
+    "did you enjoy", "you must be logged in", "read more:",
+    "read also:", "see also:", "related:", "pingback", "trackback",
+    "comments are closed", "copyright ", "©", "(c) ",
+    /* de */
+    "dieser eintrag wurde", "dieser beitrag wurde",
+    "veröffentlicht in", "erstellt am", "aktualisiert am",
+    "zuletzt aktualisiert", "kategorie:", "kategorien:",
+    "schlagwörter:", "schlagworte:", "abonnieren sie",
+    "melden sie sich", "folgen sie uns", "lesen sie auch:",
+    "mehr dazu:", "mehr zum thema:", "kommentare geschlossen",
+    "sie müssen sich einloggen", "sie müssen angemeldet",
+    "war der artikel", "war dieser artikel", "hat ihnen der artikel",
+    "hat dir der artikel", "möchten sie den artikel", "gefällt dir",
+    "pingback von", "werbung.", "werbung:", "anzeige:", "anzeige -",
+    "advertisement:",
+    /* fr, es, pt, it, pl */
+    "publié le", "mis à jour le", "lire aussi :", "à lire aussi :",
+    "mira:", "mire:", "puedes ver:", "lea también:", "lee también:",
+    "te puede interesar:", "lea más:", "leer más:", "únete",
+    "¿ya sabías", "síguenos", "leia também:", "leggi anche:",
+    "czytaj także:", "czytaj też:", "zobacz też:", "zapraszamy",
+    NULL
+};
+
+static const char *const line_marks[] = {
+    "all rights reserved", "alle rechte vorbehalten",
+    "todos los derechos reservados", "tous droits réservés",
+    "wszelkie prawa zastrzeżone", "все права защищены",
+    "tutti i diritti riservati", "todos os direitos reservados",
+    "already a subscriber", "written permission", "copyrighted property",
+    "sind bereits abonnent", "déjà abonné", "ya eres suscriptor",
+    NULL
+};
+
+#define LINE_CAP 256
+
+/* The text under `n` into `buf` (LINE_CAP + 1 bytes), white space
+ * collapsed, lower-cased (ASCII, Latin-1, Cyrillic); returns its length.
+ * Visits a bounded number of nodes, so calling this for every block
+ * keeps the whole sweep linear. Returns 0 when the subtree is too big to
+ * be a line. */
+static size_t
+line_text(xmlNode *n, char *buf)
+{
+    size_t j = 0, total = 0;
+    int visits = 0, space = 1;
+    for (xmlNode *c = n->children; c;) {
+        if (++visits > 96)
+            return 0;
+        if (c->type == XML_TEXT_NODE && c->content) {
+            for (const unsigned char *s = c->content; *s; s++) {
+                int sp = *s == ' ' || *s == '\t' || *s == '\n' ||
+                         *s == '\r' || *s == '\f';
+                if (s[0] == 0xC2 && s[1] == 0xA0) { /* no-break space */
+                    s++;
+                    sp = 1;
+                }
+                if (sp && space)
+                    continue;
+                space = sp;
+                total++;
+                if (total + 1 > LINE_CAP)
+                    return 0;
+                /* Latin-1 and Cyrillic capitals fold too ("Ähnliche",
+                 * "Читайте"): two-byte sequences, same length. */
+                if (s[0] == 0xC3 && s[1] >= 0x80 && s[1] <= 0x9E &&
+                    s[1] != 0x97) {
+                    buf[j++] = (char)s[0];
+                    buf[j++] = (char)(s[1] + 0x20);
+                    s++, total++;
+                    continue;
+                }
+                if (s[0] == 0xD0 && s[1] >= 0x80 && s[1] <= 0xAF) {
+                    unsigned u = s[1];
+                    buf[j++] = (char)(u >= 0x90 && u <= 0x9F ? 0xD0 : 0xD1);
+                    buf[j++] = (char)(u >= 0x90 && u <= 0x9F ? u + 0x20
+                                      : u >= 0xA0 ? u - 0x20 : u + 0x10);
+                    s++, total++;
+                    continue;
+                }
+                buf[j++] = sp ? ' ' : (char)tolower(*s);
+            }
+        }
+        c = next_in(c, n, 0);
+    }
+    while (j && buf[j - 1] == ' ')
+        j--;
+    buf[j] = '\0';
+    return j;
+}
+
+static int
+starts_with(const char *s, const char *w)
+{
+    return strncmp(s, w, strlen(w)) == 0;
+}
+
+/* A short line that is only a date or a time ("23.10.2018", "5. Mai
+ * 2014", "19:49"): mostly digits, with a year or a clock time. */
+static int
+date_line(const char *s, size_t len)
+{
+    size_t digits = 0, other = 0;
+    int year = 0, clock = 0;
+    if (len > 32)
+        return 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (isdigit(c)) {
+            digits++;
+            if (i + 4 <= len && (strncmp(s + i, "19", 2) == 0 ||
+                                 strncmp(s + i, "20", 2) == 0) &&
+                isdigit((unsigned char)s[i + 2]) &&
+                isdigit((unsigned char)s[i + 3]) &&
+                (i + 4 == len || !isdigit((unsigned char)s[i + 4])) &&
+                (i == 0 || !isdigit((unsigned char)s[i - 1])))
+                year = 1;
+            if (i + 3 < len && s[i + 1] == ':' &&
+                isdigit((unsigned char)s[i + 2]) &&
+                isdigit((unsigned char)s[i + 3]))
+                clock = 1;
+        } else if (c != ' ' && (c & 0xC0) != 0x80) {
+            other++;
+        }
+    }
+    return (year || clock) && digits * 10 >= (digits + other) * 4;
+}
+
+/* 1: a label line, 2: a lead or a mark, 0: prose. */
+static int
+line_kind(const char *s, size_t len, int datable)
+{
+    for (;;) {
+        if (*s && strchr(" -*>|/[(", *s)) {
+            s++, len--;
+        } else if (starts_with(s, "\xe2\x80\xa2") ||
+                   starts_with(s, "\xe2\x86\x92")) { /* bullet, arrow */
+            s += 3, len -= 3;
+        } else if (starts_with(s, "\xc2\xbb")) { /* guillemet */
+            s += 2, len -= 2;
+        } else {
+            break;
+        }
+    }
+    for (size_t i = 0; line_labels[i]; i++) {
+        size_t w = strlen(line_labels[i]);
+        if (strncmp(s, line_labels[i], w) != 0)
+            continue;
+        /* The label alone, or with a short tail ("Mehr von Site",
+         * "Comments (3)") but not the start of a sentence. */
+        const char *t = s + w;
+        if (!*t || *t == ':' || *t == '?' || *t == '!' || *t == '.' ||
+            *t == ' ' || *t == '(' || *t == ',')
+            if (len - w <= 32 && !strchr(t, '.'))
+                return 1;
+    }
+    if (len > 240)
+        return 0;
+    for (size_t i = 0; line_leads[i]; i++)
+        if (starts_with(s, line_leads[i]))
+            return 2;
+    if (datable && date_line(s, len))
+        return 2;
+    /* A byline: "By Jane Doe", "VON Sina Giebel", a name or two. */
+    if (datable && len <= 48) {
+        static const char *const by[] = {
+            "by ", "von ", "par ", "por ", "door ", "av ", "od ", NULL
+        };
+        for (size_t i = 0; by[i]; i++) {
+            if (!starts_with(s, by[i]))
+                continue;
+            int words = 1;
+            for (const char *p = s; *p; p++)
+                if (*p == ' ')
+                    words++;
+            if (words <= 5 && !strchr(s, '.') && !strchr(s, ','))
+                return 2;
+        }
+    }
+    /* "5 min read", "2 months ago". */
+    if (len < 24 && isdigit((unsigned char)s[0]) &&
+        (strstr(s, " min read") || strstr(s, " ago")))
+        return 2;
+    if (len < 160)
+        for (size_t i = 0; line_marks[i]; i++)
+            if (strstr(s, line_marks[i]))
+                return 2;
+    return 0;
+}
+
+static int
+line_block(const xmlNode *n)
+{
+    static const char *const names[] = {
+        "p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "dt", "dd",
+        "section", "header", "footer", "aside", "small", "span", "strong",
+        "b", "ul", "nav", "address", "a", NULL
+    };
+    for (size_t i = 0; names[i]; i++)
+        if (strcmp((const char *)n->name, names[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* Inline elements count as lines only when they stand alone between
+ * blocks or line breaks, never in the middle of a sentence. */
+static int
+inline_alone(const xmlNode *n)
+{
+    static const char *const phrasing[] = {
+        "a", "span", "strong", "b", "em", "i", "small", "code", "u",
+        "abbr", "time", "sup", "sub", "mark", "font", NULL
+    };
+    if (dom_is(n, "span") == 0 && dom_is(n, "strong") == 0 &&
+        dom_is(n, "b") == 0 && dom_is(n, "small") == 0 &&
+        dom_is(n, "a") == 0)
+        return 1;
+    const xmlNode *sib[2] = {n->prev, n->next};
+    for (int k = 0; k < 2; k++) {
+        for (const xmlNode *c = sib[k]; c; c = k ? c->next : c->prev) {
+            if (c->type == XML_TEXT_NODE) {
+                if (!blank_text(c->content))
+                    return 0;
+                continue;
+            }
+            if (c->type != XML_ELEMENT_NODE)
+                continue;
+            for (size_t i = 0; phrasing[i]; i++)
+                if (strcmp((const char *)c->name, phrasing[i]) == 0)
+                    return 0;
+            break;
+        }
+    }
+    return 1;
+}
+
+/* The element after `n`, skipping blank text. */
+static xmlNode *
+next_element(xmlNode *n)
+{
+    for (xmlNode *c = n->next; c; c = c->next) {
+        if (c->type == XML_ELEMENT_NODE)
+            return c;
+        if (c->type == XML_TEXT_NODE && !blank_text(c->content))
+            return NULL;
+    }
+    return NULL;
+}
+
+/* Mostly links, by a bounded count: what follows a "Read also". */
+static int
+link_list(xmlNode *n)
+{
+    uint64_t text = 0, link = 0;
+    int visits = 0;
+    for (xmlNode *c = n->children; c; c = next_in(c, n, 0)) {
+        if (++visits > 400)
+            return 0;
+        if (c->type != XML_TEXT_NODE || !c->content)
+            continue;
+        measure m = {0, 0, 0};
+        measure_text(&m, c->content);
+        text += m.len;
+        for (xmlNode *p = c->parent; p && p != n; p = p->parent)
+            if (dom_is(p, "a")) {
+                link += m.len;
+                break;
+            }
+    }
+    return text > 0 && link * 10 >= text * 6;
+}
+
+/* Drops boilerplate lines inside the article. One pre-order walk; each
+ * block costs at most a bounded look at its subtree. */
+static void
+drop_lines(xmlNode *root)
+{
+    char buf[LINE_CAP + 1];
+    xmlNode *n = root->children;
+    while (n) {
+        /* Captions and credits are content, whatever they say. */
+        if (dom_is(n, "figure") || dom_is(n, "figcaption") ||
+            dom_is(n, "blockquote") || dom_is(n, "pre") ||
+            dom_is(n, "table")) {
+            n = next_in(n, root, 1);
+            continue;
+        }
+        if (n->type != XML_ELEMENT_NODE || !line_block(n) ||
+            !inline_alone(n)) {
+            n = next_in(n, root, 0);
+            continue;
+        }
+        size_t len = line_text(n, buf);
+        /* Not list items ("250 g flour") nor headings ("1989"). */
+        int datable = !dom_is(n, "li") && !is_heading(n) &&
+                      !dom_is(n, "ul") && !dom_is(n, "dt") &&
+                      !dom_is(n, "dd");
+        int kind = len ? line_kind(buf, len, datable) : 0;
+        if (!kind) {
+            n = next_in(n, root, 0);
+            continue;
+        }
+        xmlNode *after = kind == 1 ? next_element(n) : NULL;
+        xmlNode *nx = next_in(n, root, 1);
+        if (after && (dom_is(after, "ul") || dom_is(after, "ol") ||
+                      dom_is(after, "div") || dom_is(after, "p")) &&
+            link_list(after)) {
+            nx = next_in(after, root, 1);
+            drop_node(after);
+        }
+        drop_node(n);
+        n = nx;
+    }
+}
+
+/* ------------------------------------------------------------------ */
 /* Title duplicates                                                   */
 /* ------------------------------------------------------------------ */
 
@@ -2258,6 +2649,8 @@ folio__extract(folio__extract_result *out, xmlDocPtr html,
         }
     }
     finish(root, title);
+    drop_lines(root);
+    drop_empty(root);
     trim_tail(root);
     if (!root->children) {
         rc = FOLIO_ENOTFOUND;

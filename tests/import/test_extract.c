@@ -593,3 +593,110 @@ Test(clean_whole, keeps_page_wide_form)
     free(t);
     xmlFreeDoc(doc);
 }
+
+/* ------------------------------------------------------------------ */
+/* Boilerplate lines (labels, leads, dates) in several languages      */
+/* ------------------------------------------------------------------ */
+
+Test(extract, drops_boilerplate_lines)
+{
+    char *html = read_fixture("extract-lines");
+    folio__extract_result res;
+    xmlDocPtr doc;
+    char *t = extract_text(html, "Die Rückkehr der Störche", &res, &doc);
+    ASSERT_HAS(t, "Seit dem Frühjahr");
+    ASSERT_HAS(t, "Der Naturschutzbund");
+    ASSERT_HAS(t, "Die Storchenbeauftragte");
+    /* Inline words that look like labels stay inside their sentence. */
+    ASSERT_HAS(t, "dazu. Kontakt");
+    ASSERT_HAS(t, "Im Sommer 2019");
+    /* Captions and credits are content. */
+    ASSERT_HAS(t, "Foto: Anna Berg");
+    /* List items with numbers are not dates. */
+    ASSERT_HAS(t, "250 g Mehl");
+    ASSERT_HAS(t, "Zutaten 2019");
+    ASSERT_HASNT(t, "23.10.2018");          /* date line */
+    ASSERT_HASNT(t, "Lesen Sie auch");      /* label ... */
+    ASSERT_HASNT(t, "Kraniche");            /* ... and its link list */
+    ASSERT_HASNT(t, "Читайте");             /* Cyrillic capital folded */
+    ASSERT_HASNT(t, "Teilen Sie");
+    ASSERT_HASNT(t, "Dieser Eintrag");
+    ASSERT_HASNT(t, "Alle Rechte");
+    free(t);
+    xmlFreeDoc(doc);
+    free(html);
+}
+
+Test(extract, drops_lines_in_other_languages)
+{
+    const char *html =
+        "<html><body><div class='x'>"
+        "<p>Le conseil municipal a voté hier soir le budget de l'année, "
+        "après un long débat sur les écoles, les routes et la piscine, "
+        "que la majorité veut rénover avant l'été prochain.</p>"
+        "<p>Lire aussi</p>"
+        "<p>L'opposition a voté contre, estimant que la dette de la ville "
+        "est déjà trop élevée et que les impôts locaux vont augmenter, ce "
+        "que le maire conteste formellement.</p>"
+        "<p>MIRA: Otra noticia que no es parte del artículo</p>"
+        "<p><a href='/list'>Back to top</a></p>"
+        "<p>5 min read</p>"
+        "</div></body></html>";
+    folio__extract_result res;
+    xmlDocPtr doc;
+    char *t = extract_text(html, NULL, &res, &doc);
+    ASSERT_HAS(t, "Le conseil municipal");
+    ASSERT_HAS(t, "L'opposition");
+    ASSERT_HASNT(t, "Lire aussi");
+    ASSERT_HASNT(t, "Otra noticia");
+    ASSERT_HASNT(t, "Back to top");
+    ASSERT_HASNT(t, "min read");
+    free(t);
+    xmlFreeDoc(doc);
+
+}
+
+/* A long paragraph that merely starts like a label is prose. */
+Test(extract, keeps_prose_starting_like_a_label)
+{
+    const char *html =
+        "<html><body><div>"
+        "<p>Comments from the minister came late on Tuesday, after the "
+        "committee had already published its report on the state of the "
+        "railways, which found that most lines run late.</p>"
+        "<p>Related research, published last year, found the same, and "
+        "the authors warned that nothing would change without money.</p>"
+        "</div></body></html>";
+    folio__extract_result res;
+    xmlDocPtr doc;
+    char *t = extract_text(html, NULL, &res, &doc);
+    ASSERT_HAS(t, "Comments from the minister");
+    ASSERT_HAS(t, "Related research");
+    free(t);
+    xmlFreeDoc(doc);
+}
+
+/* Right-to-left text: no space-based thresholds, its labels known. */
+Test(extract, arabic_article_drops_read_also)
+{
+    const char *html =
+        "<html dir='rtl' lang='ar'><body><nav><a href='/'>الرئيسية</a> "
+        "<a href='/n'>أخبار</a></nav><div class='post'>"
+        "<p dir='rtl'>أعلنت البلدية يوم الثلاثاء عن افتتاح حديقة جديدة في "
+        "وسط المدينة، بعد أعمال استمرت أكثر من عامين، وقالت إن الحديقة "
+        "ستفتح أبوابها للجمهور مجانا طوال أيام الأسبوع.</p>"
+        "<p dir='rtl'>وأضافت البلدية أن الحديقة تضم أكثر من ألف شجرة "
+        "ومساحات للعب الأطفال، وأنها ستنظم فيها أنشطة ثقافية.</p>"
+        "<p>اقرأ أيضا</p><ul><li><a href='/x'>خبر آخر</a></li></ul>"
+        "</div></body></html>";
+    folio__extract_result res;
+    xmlDocPtr doc;
+    char *t = extract_text(html, NULL, &res, &doc);
+    ASSERT_HAS(t, "أعلنت البلدية");
+    ASSERT_HAS(t, "وأضافت البلدية");
+    ASSERT_HASNT(t, "اقرأ");
+    ASSERT_HASNT(t, "خبر آخر");
+    ASSERT_HASNT(t, "الرئيسية");
+    free(t);
+    xmlFreeDoc(doc);
+}
