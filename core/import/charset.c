@@ -383,6 +383,27 @@ static bool has_multibyte(const unsigned char *s, size_t len)
     return false;
 }
 
+/* Length of the run of ASCII bytes at s (NUL bytes too unless
+ * `stop_at_nul`), eight at a time: pages are mostly ASCII, and these
+ * scans see every byte of every page. */
+static size_t ascii_run(const unsigned char *s, size_t len, bool stop_at_nul)
+{
+    const uint64_t high = 0x8080808080808080u, ones = 0x0101010101010101u;
+    size_t i = 0;
+
+    while (len - i >= 8) {
+        uint64_t w;
+
+        memcpy(&w, s + i, 8);
+        if ((w & high) != 0 || (stop_at_nul && ((w - ones) & ~w & high) != 0))
+            break;
+        i += 8;
+    }
+    while (i < len && s[i] < 0x80 && !(stop_at_nul && s[i] == 0))
+        i++;
+    return i;
+}
+
 static int utf8_valid(const unsigned char *s, size_t len)
 {
     size_t i = 0;
@@ -390,7 +411,7 @@ static int utf8_valid(const unsigned char *s, size_t len)
     while (i < len) {
         size_t n;
         if (s[i] < 0x80) {
-            i++;
+            i += ascii_run(s + i, len - i, false);
             continue;
         }
         n = utf8_seq(s + i, len - i);
@@ -809,8 +830,7 @@ static int copy_utf8(obuf *b, const unsigned char *s, size_t len)
         return FOLIO_ENOMEM;
     while (i < len) {
         size_t start = i, n;
-        while (i < len && s[i] < 0x80 && s[i] != 0)
-            i++;
+        i += ascii_run(s + i, len - i, true);
         if (i > start) {
             if (obuf_reserve(b, i - start) < 0)
                 return FOLIO_ENOMEM;
