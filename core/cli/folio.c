@@ -10,10 +10,14 @@
  * was converted (0), some failed (1) or the command line was wrong (2).
  * docs/cli.md is the user guide; docs/folio.1.md the manual page.
  */
+/* sigaltstack() and SA_ONSTACK (the crash handler) are X/Open. */
+#define _XOPEN_SOURCE 700
+
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -47,6 +51,9 @@ enum { EXIT_CONVERTED = 0, EXIT_SOME_FAILED = 1, EXIT_USAGE = 2 };
 /* Bound on the -2, -3, ... suffixes tried for one output name. */
 #define MAX_SUFFIX 10000
 
+/* Most threads --jobs starts. */
+#define MAX_JOBS 256
+
 /* ------------------------------------------------------------------ */
 /* Messages                                                           */
 /* ------------------------------------------------------------------ */
@@ -54,16 +61,22 @@ enum { EXIT_CONVERTED = 0, EXIT_SOME_FAILED = 1, EXIT_USAGE = 2 };
 /* -1: errors only (-q); 0: errors and warnings; 1: notes too (-v). */
 static int verbosity;
 
+/* With --jobs, a worker thread's messages go to its input's log, printed
+ * by the main thread in input order; NULL: straight to stderr. */
+static _Thread_local FILE *message_log;
+
 static void vsay(const char *kind, const char *file, const char *fmt,
                  va_list ap)
 {
-    fputs(PROG ": ", stderr);
+    FILE *f = message_log != NULL ? message_log : stderr;
+
+    fputs(PROG ": ", f);
     if (kind != NULL)
-        fprintf(stderr, "%s: ", kind);
+        fprintf(f, "%s: ", kind);
     if (file != NULL)
-        fprintf(stderr, "%s: ", file);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+        fprintf(f, "%s: ", file);
+    vfprintf(f, fmt, ap);
+    fputc('\n', f);
 }
 
 /* "folio: FILE: message" (FILE may be NULL). */
@@ -130,8 +143,12 @@ typedef struct cli {
     size_t n_dirs;
     bool no_extract, no_default_plugins, force;
     bool list_plugins, show_version, show_help;
+    const char *help_plugin;  /* --help-plugin NAME, or NULL */
+    const char *front_matter; /* --front-matter plugin name, or NULL */
+    char *tags;               /* --tag values joined by ',' (owned) */
     char **inputs;
     size_t n_inputs;
+    unsigned jobs;            /* --jobs; 0: the number of online cores */
 } cli;
 
 enum {
@@ -143,6 +160,9 @@ enum {
     OPT_FORCE,
     OPT_LIST_PLUGINS,
     OPT_VERSION,
+    OPT_HELP_PLUGIN,
+    OPT_FRONT_MATTER,
+    OPT_TAG,
 };
 
 static const struct option long_options[] = {
@@ -158,6 +178,10 @@ static const struct option long_options[] = {
     { "force", no_argument, NULL, OPT_FORCE },
     { "list-plugins", no_argument, NULL, OPT_LIST_PLUGINS },
     { "version", no_argument, NULL, OPT_VERSION },
+    { "help-plugin", required_argument, NULL, OPT_HELP_PLUGIN },
+    { "front-matter", optional_argument, NULL, OPT_FRONT_MATTER },
+    { "tag", required_argument, NULL, OPT_TAG },
+    { "jobs", required_argument, NULL, 'j' },
     { "help", no_argument, NULL, 'h' },
     { "quiet", no_argument, NULL, 'q' },
     { "verbose", no_argument, NULL, 'v' },
@@ -184,6 +208,12 @@ static const char help_text[] =
     "      --base-url URL      resolve relative links against URL\n"
     "      --encoding NAME     read the input as character encoding NAME\n"
     "      --no-extract        convert the whole page, not just the article\n"
+    "      --front-matter[=FORMAT]\n"
+    "                          start the output with the metadata as front\n"
+    "                          matter written by plugin FORMAT (default\n"
+    "                          yaml); Markdown then leaves out the title H1\n"
+    "      --tag TAG           add TAG to the front matter's tags\n"
+    "                          (repeatable; same as -O tag=TAG,...)\n"
     "      --force             let outputs written into a folder replace\n"
     "                          existing files (default: add -2, -3, ...)\n"
     "      --plugin-dir DIR    search DIR for plugins first (repeatable)\n"
@@ -192,6 +222,10 @@ static const char help_text[] =
     "                          $FOLIO_PLUGIN_PATH for plugins\n"
     "      --list-plugins      list the plugins found, their options and\n"
     "                          the plugin files refused, then exit\n"
+    "      --help-plugin NAME  describe plugin NAME and its options, then\n"
+    "                          exit (also: -t NAME --help)\n"
+    "  -j, --jobs N            convert N inputs at a time (default: the\n"
+    "                          number of cores); output is the same\n"
     "  -q, --quiet             print errors only, no warnings\n"
     "  -v, --verbose           print notes as well as warnings\n"
     "  -h, --help              print this help, then exit\n"
@@ -210,6 +244,7 @@ static void cli_free(cli *c)
         free(c->opts[i].key);
     free(c->opts);
     free(c->dirs);
+    free(c->tags);
 }
 
 /* Returns `arr` (of `size`-byte items) grown to hold n + 1 items, or NULL
@@ -228,7 +263,7 @@ static int parse_args(cli *c, int argc, char **argv)
 
     memset(c, 0, sizeof *c);
     opterr = 1;
-    while ((ch = getopt_long(argc, argv, "t:f:o:O:hqv", long_options,
+    while ((ch = getopt_long(argc, argv, "t:f:o:O:j:hqv", long_options,
                              NULL)) != -1) {
         switch (ch) {
         case 't':
@@ -265,6 +300,21 @@ static int parse_args(cli *c, int argc, char **argv)
             c->n_opts++;
             break;
         }
+        case 'j': {
+            char *end;
+            unsigned long n;
+
+            errno = 0;
+            n = strtoul(optarg, &end, 10);
+            if (errno != 0 || end == optarg || *end != '\0' || n < 1 ||
+                n > MAX_JOBS || optarg[0] == '-') {
+                usage_error("--jobs %s: expected a number from 1 to %d",
+                            optarg, MAX_JOBS);
+                return EXIT_USAGE;
+            }
+            c->jobs = (unsigned)n;
+            break;
+        }
         case OPT_BASE_URL:
             c->base_url = optarg;
             break;
@@ -295,6 +345,35 @@ static int parse_args(cli *c, int argc, char **argv)
         case OPT_VERSION:
             c->show_version = true;
             break;
+        case OPT_HELP_PLUGIN:
+            c->help_plugin = optarg;
+            break;
+        case OPT_FRONT_MATTER:
+            if (optarg != NULL && *optarg == '\0') {
+                usage_error("--front-matter=: empty format name");
+                return EXIT_USAGE;
+            }
+            c->front_matter = optarg != NULL ? optarg : "yaml";
+            break;
+        case OPT_TAG: {
+            /* The tags travel as one comma-separated option value. */
+            size_t old = c->tags != NULL ? strlen(c->tags) : 0;
+            char *t;
+
+            if (*optarg == '\0' || strchr(optarg, ',') != NULL) {
+                usage_error("--tag '%s': a tag is non-empty and has no ','",
+                            optarg);
+                return EXIT_USAGE;
+            }
+            t = realloc(c->tags, old + strlen(optarg) + 2);
+            if (t == NULL)
+                goto nomem;
+            if (old > 0)
+                t[old++] = ',';
+            strcpy(t + old, optarg);
+            c->tags = t;
+            break;
+        }
         case 'h':
             c->show_help = true;
             break;
@@ -490,6 +569,88 @@ static const folio_plugin *pick_plugin(const folio_registry *reg,
     return NULL;
 }
 
+/* Prints what --help-plugin shows: the plugin's description, the file
+ * it was loaded from, the formats it answers to and its options. */
+static void print_plugin_help(const folio_registry *reg,
+                              const folio_plugin *p)
+{
+    const char *path = NULL;
+    char fmt[512];
+
+    for (size_t i = 0; i < folio_registry_count(reg); i++) {
+        if (folio_registry_at(reg, i) == p)
+            path = folio_registry_path_at(reg, i);
+    }
+    format_list(p, fmt, sizeof fmt);
+    printf("%s %s: %s plugin\n", p->name,
+           p->version != NULL ? p->version : "", kind_name(p->kind));
+    if (p->description != NULL)
+        printf("  %s\n", p->description);
+    printf("\nFile:     %s\n", path != NULL ? path : "(built in)");
+    printf("Formats:  %s\n", fmt);
+    if (p->output != NULL && p->output->extension != NULL)
+        printf("Files:    *.%s (%s)\n", p->output->extension,
+               p->output->media_type != NULL ? p->output->media_type
+                                             : "?");
+    if (p->options == NULL || p->options[0].name == NULL) {
+        printf("\nOptions:  none\n");
+        return;
+    }
+    printf("\nOptions (-O KEY=VALUE):\n");
+    for (size_t k = 0; p->options[k].name != NULL; k++) {
+        const folio_option *o = &p->options[k];
+
+        printf("  %s=%s", o->name, option_values(o));
+        if (o->default_value != NULL)
+            printf(" (default %s)", o->default_value);
+        if (o->help != NULL)
+            printf("\n      %s", o->help);
+        putchar('\n');
+    }
+}
+
+/* --help-plugin NAME, or --help with -t/-f: describes those plugins.
+ * Returns the exit status. */
+static int plugin_help(const cli *c, const folio_registry *reg)
+{
+    const folio_plugin *p;
+
+    if (c->help_plugin != NULL) {
+        const char *why;
+
+        p = folio_registry_find(reg, FOLIO_PLUGIN_OUTPUT, c->help_plugin);
+        if (p == NULL)
+            p = folio_registry_find(reg, FOLIO_PLUGIN_INPUT,
+                                    c->help_plugin);
+        if (p != NULL) {
+            print_plugin_help(reg, p);
+            return EXIT_CONVERTED;
+        }
+        why = folio_registry_failure_for(reg, c->help_plugin);
+        if (why != NULL)
+            error_at(c->help_plugin, "plugin not available (%s)", why);
+        else
+            error_at(c->help_plugin, "no such plugin ('" PROG
+                     " --list-plugins' lists them)");
+        return EXIT_USAGE;
+    }
+    if (c->from != NULL) {
+        p = pick_plugin(reg, FOLIO_PLUGIN_INPUT, c->from);
+        if (p == NULL)
+            return EXIT_USAGE;
+        print_plugin_help(reg, p);
+    }
+    if (c->to != NULL) {
+        p = pick_plugin(reg, FOLIO_PLUGIN_OUTPUT, c->to);
+        if (p == NULL)
+            return EXIT_USAGE;
+        if (c->from != NULL)
+            putchar('\n');
+        print_plugin_help(reg, p);
+    }
+    return EXIT_CONVERTED;
+}
+
 /* Appends "key (plugin)" for each option of p to buf. */
 static void append_keys(const folio_plugin *p, char *buf, size_t size,
                         size_t *len)
@@ -505,13 +666,36 @@ static void append_keys(const folio_plugin *p, char *buf, size_t size,
     }
 }
 
+/* True when plugin p declares option `key`. */
+static bool declares_option(const folio_plugin *p, const char *key)
+{
+    for (size_t i = 0; p->options != NULL && p->options[i].name != NULL;
+         i++) {
+        if (strcmp(p->options[i].name, key) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* True when the user gave -O `key`=... */
+static bool user_set(const cli *c, const char *key)
+{
+    for (size_t i = 0; i < c->n_opts; i++) {
+        if (strcmp(c->opts[i].key, key) == 0)
+            return true;
+    }
+    return false;
+}
+
 /*
- * Checks every -O against the output plugin, then the input plugin (the
- * -f one, else every input plugin, since the input's format is only known
- * once it is read). Returns true when all are accepted.
+ * Checks every -O against the output plugin and the --front-matter one
+ * (a key both declare must suit both), then the input plugin (the -f one,
+ * else every input plugin, since the input's format is only known once it
+ * is read). Returns true when all are accepted.
  */
 static bool check_options(const cli *c, const folio_registry *reg,
-                          const folio_plugin *out, const folio_plugin *in)
+                          const folio_plugin *out, const folio_plugin *fm,
+                          const folio_plugin *in)
 {
     size_t np = folio_registry_count(reg);
 
@@ -522,16 +706,24 @@ static bool check_options(const cli *c, const folio_registry *reg,
         size_t klen = 0;
         int rc;
         bool ok = false;
+        const folio_plugin *used[2] = { out, fm };
 
-        rc = folio_plugin_check_option(out, o->key, o->value, msg,
-                                       sizeof msg);
-        if (rc == FOLIO_OK)
-            continue;
-        if (rc != FOLIO_ENOTFOUND) {
-            usage_error("-O %s: %s", o->arg, msg);
-            return false;
+        for (size_t u = 0; u < 2; u++) {
+            if (used[u] == NULL)
+                continue;
+            rc = folio_plugin_check_option(used[u], o->key, o->value, msg,
+                                           sizeof msg);
+            if (rc == FOLIO_OK) {
+                ok = true;
+            } else if (rc != FOLIO_ENOTFOUND) {
+                usage_error("-O %s: %s", o->arg, msg);
+                return false;
+            } else {
+                append_keys(used[u], keys, sizeof keys, &klen);
+            }
         }
-        append_keys(out, keys, sizeof keys, &klen);
+        if (ok)
+            continue;
         for (size_t k = 0; k < np && !ok; k++) {
             const folio_plugin *p = folio_registry_at(reg, k);
 
@@ -747,6 +939,125 @@ static void set_pending_tmp(const char *path)
     }
 }
 
+/*
+ * Crashes in plugins. A plugin is code folio did not write; when one
+ * crashes, the user should learn which plugin and which input, not see
+ * folio vanish. The plugin running and its input are copied here around
+ * every read and write call; the handler prints them with write(2) only
+ * (async-signal-safe), then dies of the same signal. Per thread, since
+ * --jobs workers run plugins at once and a fault is delivered to the
+ * thread that caused it. (Only the main thread has the alternate signal
+ * stack, so a stack overflow in a worker dies without the message.)
+ */
+enum { CRASH_NONE, CRASH_READING, CRASH_WRITING };
+static _Thread_local char crash_plugin[80];
+static _Thread_local char crash_input[PATH_MAX];
+static _Thread_local volatile sig_atomic_t crash_doing;
+
+static void copy_trunc(char *dst, size_t size, const char *src)
+{
+    size_t n = strlen(src);
+
+    if (n >= size)
+        n = size - 1;
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
+static void say_raw(const char *s)
+{
+    size_t n = strlen(s);
+
+    while (n > 0) {
+        ssize_t w = write(STDERR_FILENO, s, n);
+
+        if (w <= 0)
+            return;
+        s += w;
+        n -= (size_t)w;
+    }
+}
+
+static void on_crash(int sig)
+{
+    if (crash_doing != CRASH_NONE) {
+        char num[16];
+        size_t k = sizeof num - 1;
+        unsigned v = sig > 0 ? (unsigned)sig : 0;
+
+        num[k] = '\0';
+        do {
+            num[--k] = (char)('0' + v % 10);
+            v /= 10;
+        } while (v > 0 && k > 0);
+        say_raw(PROG ": ");
+        say_raw(crash_input);
+        say_raw(": plugin ");
+        say_raw(crash_plugin);
+        say_raw(crash_doing == CRASH_READING ? " crashed while reading"
+                                             : " crashed while writing");
+        say_raw(" (signal ");
+        say_raw(num + k);
+        say_raw(")\n");
+    }
+    if (pending_tmp_set)
+        unlink(pending_tmp);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void install_crash_handlers(void)
+{
+    /* A plugin that overflows its stack leaves none for the handler. */
+    static char alt_stack[64 * 1024];
+    static const int sigs[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT };
+    stack_t ss;
+    struct sigaction sa;
+
+    memset(&ss, 0, sizeof ss);
+    ss.ss_sp = alt_stack;
+    ss.ss_size = sizeof alt_stack;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_crash;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESETHAND | SA_NODEFER;
+    if (sigaltstack(&ss, NULL) == 0)
+        sa.sa_flags |= SA_ONSTACK;
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+        sigaction(sigs[i], &sa, NULL);
+}
+
+/* folio_job_read with the crash context set. */
+static int plugin_read(folio_job *job, const folio_plugin *in,
+                       const char *label, const unsigned char *buf,
+                       size_t len)
+{
+    int rc;
+
+    crash_doing = CRASH_NONE;
+    copy_trunc(crash_input, sizeof crash_input, label);
+    copy_trunc(crash_plugin, sizeof crash_plugin, in->name);
+    crash_doing = CRASH_READING;
+    rc = folio_job_read(job, in, buf, len);
+    crash_doing = CRASH_NONE;
+    return rc;
+}
+
+/* folio_job_write with the crash context set (the input is the one the
+ * last plugin_read named). */
+static int plugin_write(folio_job *job, const folio_plugin *out,
+                        const folio_doc *doc, folio_write_fn fn, void *sink)
+{
+    int rc;
+
+    crash_doing = CRASH_NONE;
+    copy_trunc(crash_plugin, sizeof crash_plugin, out->name);
+    crash_doing = CRASH_WRITING;
+    rc = folio_job_write(job, out, doc, fn, sink);
+    crash_doing = CRASH_NONE;
+    return rc;
+}
+
 /* The mode a new output file gets, as open(0666) would give it. */
 static mode_t new_file_mode;
 
@@ -860,6 +1171,7 @@ typedef struct run {
     const cli *c;
     folio_registry *reg;
     const folio_plugin *out, *in;
+    const folio_plugin *fm; /* writes the front matter, or NULL */
     const char *ext;     /* extension of output files, without the dot */
     out_mode mode;
     char **claimed;      /* paths written in this run (TO_DIR) */
@@ -1074,8 +1386,71 @@ static void print_warnings(const folio_job *job)
         warn_at(NULL, "%s", folio_job_warning_at(job, i));
 }
 
-/* Converts one input. Returns 0 or -1 (reported). */
-static int convert(run *r, const char *input)
+/* Sets the job option "tag" from --tag, after any -O tag=... */
+static int set_tags(const cli *c, folio_job *job)
+{
+    const char *given = NULL;
+    char *joined;
+    int rc;
+
+    if (c->tags == NULL)
+        return FOLIO_OK;
+    for (size_t i = 0; i < c->n_opts; i++) {
+        if (strcmp(c->opts[i].key, "tag") == 0)
+            given = c->opts[i].value;
+    }
+    if (given == NULL || *given == '\0')
+        return folio_job_set_option(job, "tag", c->tags);
+    joined = malloc(strlen(given) + strlen(c->tags) + 2);
+    if (joined == NULL)
+        return FOLIO_ENOMEM;
+    sprintf(joined, "%s,%s", given, c->tags);
+    rc = folio_job_set_option(job, "tag", joined);
+    free(joined);
+    return rc;
+}
+
+/*
+ * Writes one document into `m`: with --front-matter, the front matter
+ * plugin first, told by its option front-matter=true, then the output
+ * proper. Job options are shared by every plugin the job calls, so the
+ * flag is cleared again before the output proper runs; and since the
+ * title now lives in the front matter, an output with a "title" option
+ * (Markdown's H1) is told title=false unless the user chose.
+ */
+static int write_doc(const run *r, folio_job *job, const folio_doc *doc,
+                     membuf *m)
+{
+    int rc;
+
+    if (r->fm != NULL) {
+        if ((rc = folio_job_set_option(job, "front-matter", "true")) < 0 ||
+            (rc = plugin_write(job, r->fm, doc, membuf_write, m)) < 0 ||
+            (rc = folio_job_set_option(job, "front-matter", "false")) < 0)
+            return rc;
+        if (declares_option(r->out, "title") && !user_set(r->c, "title") &&
+            (rc = folio_job_set_option(job, "title", "false")) < 0)
+            return rc;
+    }
+    return plugin_write(job, r->out, doc, membuf_write, m);
+}
+
+/* One input converted but not yet written out (see convert, emit_all). */
+typedef struct converted {
+    membuf *outs;        /* ndocs outputs */
+    size_t ndocs;
+    int rc;              /* convert's result */
+    char *log;           /* --jobs: the messages, printed before emitting */
+    size_t log_len;
+    bool ready;          /* --jobs: a worker finished it */
+} converted;
+
+/*
+ * Converts one input into memory: on success cv holds the outputs, for
+ * emit_all to write. Only reads `r`, so workers can run it at the same
+ * time. Returns 0 or -1 (reported).
+ */
+static int convert(const run *r, const char *input, converted *cv)
 {
     const cli *c = r->c;
     bool is_stdin = strcmp(input, "-") == 0;
@@ -1108,6 +1483,10 @@ static int convert(run *r, const char *input)
             goto done;
         }
     }
+    if (set_tags(c, job) < 0) {
+        error_at(label, "out of memory");
+        goto done;
+    }
 
     if (in == NULL) {
         in = folio_job_sniff(job, buf, len);
@@ -1117,7 +1496,7 @@ static int convert(run *r, const char *input)
         }
         note_at(label, "reading as %s (detected)", in->name);
     }
-    if (folio_job_read(job, in, buf, len) < 0) {
+    if (plugin_read(job, in, label, buf, len) < 0) {
         const char *e = folio_job_error(job);
 
         print_warnings(job);
@@ -1140,8 +1519,7 @@ static int convert(run *r, const char *input)
         goto done;
     }
     for (size_t i = 0; i < ndocs; i++) {
-        if (folio_job_write(job, r->out, folio_job_doc(job, i),
-                            membuf_write, &outs[i]) < 0) {
+        if (write_doc(r, job, folio_job_doc(job, i), &outs[i]) < 0) {
             const char *e = folio_job_error(job);
 
             print_warnings(job);
@@ -1155,13 +1533,9 @@ static int convert(run *r, const char *input)
     print_warnings(job);
 
     rc = 0;
-    for (size_t i = 0; i < ndocs; i++) {
-        if (emit(r, input, label, &outs[i], i, ndocs) != 0) {
-            rc = -1;
-            if (r->stdout_broken)
-                break;
-        }
-    }
+    cv->outs = outs;
+    cv->ndocs = ndocs;
+    outs = NULL;
 
 done:
     for (size_t i = 0; outs != NULL && i < ndocs; i++)
@@ -1170,6 +1544,162 @@ done:
     folio_job_free(job);
     free(buf);
     return rc;
+}
+
+/* Frees what convert left in cv. */
+static void free_converted(converted *cv)
+{
+    for (size_t i = 0; cv->outs != NULL && i < cv->ndocs; i++)
+        free(cv->outs[i].p);
+    free(cv->outs);
+    free(cv->log);
+    memset(cv, 0, sizeof *cv);
+}
+
+/* Prints cv's messages, writes its outputs and frees it. Returns 0 or -1
+ * (reported). Main thread only: it names the files, in input order. */
+static int emit_all(run *r, const char *input, converted *cv)
+{
+    int rc = cv->rc;
+
+    if (cv->log_len > 0)
+        fwrite(cv->log, 1, cv->log_len, stderr);
+    for (size_t i = 0; rc == 0 && i < cv->ndocs; i++) {
+        if (emit(r, input, input, &cv->outs[i], i, cv->ndocs) != 0) {
+            rc = -1;
+            if (r->stdout_broken)
+                break;
+        }
+    }
+    free_converted(cv);
+    return rc;
+}
+
+/*
+ * --jobs: workers convert inputs in parallel, each with its own job (the
+ * registry is only read); the main thread prints and writes the results
+ * strictly in input order, so the output files, their names and the
+ * messages are the same as with one job. Workers run at most `window`
+ * inputs ahead of the one being written, which bounds the memory held.
+ */
+typedef struct pool {
+    const run *r;
+    converted *cv;
+    size_t n, next, written, window;
+    bool stop;
+    pthread_mutex_t mu;
+    pthread_cond_t done_cond, room_cond;
+} pool;
+
+static void *pool_worker(void *arg)
+{
+    pool *p = arg;
+
+    for (;;) {
+        size_t i;
+        converted *cv;
+        FILE *log;
+
+        pthread_mutex_lock(&p->mu);
+        while (!p->stop && p->next < p->n &&
+               p->next >= p->written + p->window)
+            pthread_cond_wait(&p->room_cond, &p->mu);
+        if (p->stop || p->next >= p->n) {
+            pthread_mutex_unlock(&p->mu);
+            return NULL;
+        }
+        i = p->next++;
+        pthread_mutex_unlock(&p->mu);
+
+        cv = &p->cv[i];
+        log = open_memstream(&cv->log, &cv->log_len);
+        message_log = log;
+        cv->rc = convert(p->r, p->r->c->inputs[i], cv);
+        message_log = NULL;
+        if (log == NULL) {
+            /* No log: the messages went straight to stderr. */
+            cv->log = NULL;
+            cv->log_len = 0;
+        } else if (fclose(log) != 0) {
+            free(cv->log);
+            cv->log = NULL;
+            cv->log_len = 0;
+        }
+
+        pthread_mutex_lock(&p->mu);
+        cv->ready = true;
+        pthread_cond_broadcast(&p->done_cond);
+        pthread_mutex_unlock(&p->mu);
+    }
+}
+
+/* Converts every input with `jobs` threads (none when jobs is 1: then
+ * all in this thread). Returns 0, or -1 when some input failed. */
+static int convert_all(run *r, unsigned jobs)
+{
+    const cli *c = r->c;
+    pool p;
+    pthread_t *tid;
+    unsigned started = 0;
+    int status = 0;
+    size_t i;
+
+    memset(&p, 0, sizeof p);
+    p.r = r;
+    p.n = c->n_inputs;
+    p.window = (size_t)jobs * 2;
+    p.cv = calloc(p.n, sizeof *p.cv);
+    tid = calloc(jobs, sizeof *tid);
+    if (p.cv == NULL || tid == NULL) {
+        free(p.cv);
+        free(tid);
+        error_at(NULL, "out of memory");
+        return -1;
+    }
+    pthread_mutex_init(&p.mu, NULL);
+    pthread_cond_init(&p.done_cond, NULL);
+    pthread_cond_init(&p.room_cond, NULL);
+    for (; jobs > 1 && started < jobs; started++) {
+        if (pthread_create(&tid[started], NULL, pool_worker, &p) != 0)
+            break;
+    }
+    if (started == 0)
+        p.stop = true;  /* no thread at all: convert here, in order */
+
+    for (i = 0; i < p.n; i++) {
+        converted *cv = &p.cv[i];
+
+        if (started == 0) {
+            cv->rc = convert(r, c->inputs[i], cv);
+        } else {
+            pthread_mutex_lock(&p.mu);
+            while (!cv->ready)
+                pthread_cond_wait(&p.done_cond, &p.mu);
+            pthread_mutex_unlock(&p.mu);
+        }
+        if (emit_all(r, c->inputs[i], cv) != 0)
+            status = -1;
+
+        pthread_mutex_lock(&p.mu);
+        p.written = i + 1;
+        if (r->stdout_broken)
+            p.stop = true;
+        pthread_cond_broadcast(&p.room_cond);
+        pthread_mutex_unlock(&p.mu);
+        if (r->stdout_broken)
+            break;
+    }
+    for (unsigned k = 0; k < started; k++)
+        pthread_join(tid[k], NULL);
+    /* Stopped early: drop what the workers converted meanwhile. */
+    for (size_t k = 0; k < p.n; k++)
+        free_converted(&p.cv[k]);
+    pthread_cond_destroy(&p.room_cond);
+    pthread_cond_destroy(&p.done_cond);
+    pthread_mutex_destroy(&p.mu);
+    free(tid);
+    free(p.cv);
+    return status;
 }
 
 /* Creates `path` and its missing parents, like mkdir -p. */
@@ -1257,6 +1787,7 @@ int main(int argc, char **argv)
     signal(SIGINT, on_fatal_signal);
     signal(SIGTERM, on_fatal_signal);
     signal(SIGHUP, on_fatal_signal);
+    install_crash_handlers();
     mask = umask(0);
     umask(mask);
     new_file_mode = 0666 & ~mask;
@@ -1265,7 +1796,8 @@ int main(int argc, char **argv)
     status = parse_args(&c, argc, argv);
     if (status != EXIT_CONVERTED)
         goto done;
-    if (c.show_help) {
+    /* -t NAME --help describes the plugin, once the plugins are loaded. */
+    if (c.show_help && c.to == NULL && c.from == NULL) {
         fputs(help_text, stdout);
         goto done;
     }
@@ -1293,6 +1825,10 @@ int main(int argc, char **argv)
         list_plugins(r.reg);
         goto done;
     }
+    if (c.help_plugin != NULL || c.show_help) {
+        status = plugin_help(&c, r.reg);
+        goto done;
+    }
 
     r.c = &c;
     if (c.from != NULL) {
@@ -1308,7 +1844,33 @@ int main(int argc, char **argv)
         status = EXIT_USAGE;
         goto done;
     }
-    if (!check_options(&c, r.reg, r.out, r.in)) {
+    if (c.front_matter != NULL) {
+        r.fm = pick_plugin(r.reg, FOLIO_PLUGIN_OUTPUT, c.front_matter);
+        if (r.fm == NULL) {
+            status = EXIT_USAGE;
+            goto done;
+        }
+        if (r.fm == r.out) {
+            usage_error("--front-matter=%s: the output is already %s",
+                        c.front_matter, r.out->name);
+            status = EXIT_USAGE;
+            goto done;
+        }
+        if (!declares_option(r.fm, "front-matter")) {
+            usage_error("--front-matter=%s: plugin %s cannot write front "
+                        "matter (it has no option 'front-matter')",
+                        c.front_matter, r.fm->name);
+            status = EXIT_USAGE;
+            goto done;
+        }
+    }
+    if (!check_options(&c, r.reg, r.out, r.fm, r.in)) {
+        status = EXIT_USAGE;
+        goto done;
+    }
+    if (c.tags != NULL && !declares_option(r.out, "tag") &&
+        (r.fm == NULL || !declares_option(r.fm, "tag"))) {
+        usage_error("--tag: the output has no tags; add --front-matter");
         status = EXIT_USAGE;
         goto done;
     }
@@ -1320,10 +1882,15 @@ int main(int argc, char **argv)
     if (status != EXIT_CONVERTED)
         goto done;
 
-    for (size_t i = 0; i < c.n_inputs && !r.stdout_broken; i++) {
-        if (convert(&r, c.inputs[i]) != 0)
-            status = EXIT_SOME_FAILED;
+    if (c.jobs == 0) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+        c.jobs = n > 0 ? (unsigned)(n < MAX_JOBS ? n : MAX_JOBS) : 1;
     }
+    if (c.jobs > c.n_inputs)
+        c.jobs = (unsigned)c.n_inputs;
+    if (convert_all(&r, c.jobs) != 0)
+        status = EXIT_SOME_FAILED;
 
 done:
     if (fflush(stdout) != 0 && status == EXIT_CONVERTED) {

@@ -639,7 +639,9 @@ static char *nested(const char *open, const char *close, size_t depth,
     char *s = malloc(depth * (ol + cl) + ml + 32), *p = s;
     size_t i;
 
-    p += sprintf(p, "<body>");
+    cr_assert_not_null(s);
+    memcpy(p, "<body>", 6);
+    p += 6;
     for (i = 0; i < depth; i++, p += ol)
         memcpy(p, open, ol);
     memcpy(p, middle, ml);
