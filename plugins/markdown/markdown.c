@@ -57,6 +57,15 @@
  * level-1 heading first, when the document does not already start with a
  * heading of the same text.
  *
+ * Options for site generators:
+ *  - -O preset=hugo|jekyll|eleventy guards the whole output against the
+ *    generator's template engine (see hazards()); generic, astro and
+ *    obsidian change nothing. The yaml plugin reads the same option.
+ *  - -O links=reference: each LINK becomes raw "[", its children and raw
+ *    "][n]" just before rendering (refs_convert()), so the renderer still
+ *    escapes the link text by context and no output is searched for
+ *    links; the definitions follow the footnotes. Images stay inline.
+ *
  * Memory: cmark-gfm allocates with its default allocator, which aborts
  * the process when calloc fails (cmark_mem cannot report failure); the
  * strings this file hands to cmark use the same allocator. The plugin's
@@ -164,6 +173,16 @@ typedef struct buf {
     size_t len, cap;
 } buf;
 
+enum preset {
+    P_GENERIC, P_HUGO, P_JEKYLL, P_ELEVENTY
+};
+
+/* A reference-style link target: one per distinct URL and title. */
+typedef struct ref {
+    char *url;
+    char *title; /* "" when none */
+} ref;
+
 typedef struct md {
     const folio_host *h;
     const folio_doc_api *d;
@@ -172,6 +191,9 @@ typedef struct md {
     void *sink;
     bool html;     /* -O html */
     bool wrote;    /* something was written */
+    int preset;    /* -O preset */
+    bool hold;     /* emit() collects into `all` (see hazards()) */
+    buf all;
 
     frame *st;
     size_t n, cap;
@@ -186,6 +208,12 @@ typedef struct md {
     size_t n_slots;
     size_t *order; /* indexes of defs in number order */
     size_t n_order;
+
+    bool refs;          /* -O links=reference */
+    ref *rv;            /* in number order: rv[i] is [i + 1] */
+    size_t n_rv, cap_rv;
+    size_t *rslots;     /* hash of url + title: index + 1, 0 when empty */
+    size_t n_rslots;
 } md;
 
 /* ------------------------------------------------------------------ */
@@ -228,10 +256,18 @@ static int buf_put(buf *b, const char *s, size_t n)
     return FOLIO_OK;
 }
 
+static int nomem(md *w);
+
 static int emit(md *w, const char *s, size_t n)
 {
     if (n == 0)
         return FOLIO_OK;
+    if (w->hold) {
+        if (buf_put(&w->all, s, n) < 0)
+            return nomem(w);
+        w->wrote = true;
+        return FOLIO_OK;
+    }
     if (w->out(w->sink, s, n) != 0)
         return w->h->error(w->job, FOLIO_EUSER, "the output sink failed");
     w->wrote = true;
@@ -2076,6 +2112,275 @@ done:
     return rc;
 }
 
+/* ------------------------------------------------------------------ */
+/* Reference-style links (-O links=reference)                         */
+/* ------------------------------------------------------------------ */
+
+static size_t hash_ref(const char *url, const char *title)
+{
+    return hash_label(url) * 31u + hash_label(title);
+}
+
+static int ref_grow(md *w)
+{
+    if (w->n_rv == w->cap_rv) {
+        size_t cap = w->cap_rv != 0 ? w->cap_rv * 2 : 16;
+        ref *v = realloc(w->rv, cap * sizeof *v);
+        if (v == NULL)
+            return FOLIO_ENOMEM;
+        w->rv = v;
+        w->cap_rv = cap;
+    }
+    /* Keep the table at most half full. */
+    if ((w->n_rv + 1) * 2 <= w->n_rslots)
+        return FOLIO_OK;
+    size_t n = w->n_rslots != 0 ? w->n_rslots * 2 : 64;
+    size_t *sl = calloc(n, sizeof *sl);
+    if (sl == NULL)
+        return FOLIO_ENOMEM;
+    for (size_t k = 0; k < w->n_rv; k++) {
+        size_t i = hash_ref(w->rv[k].url, w->rv[k].title) & (n - 1);
+        while (sl[i] != 0)
+            i = (i + 1) & (n - 1);
+        sl[i] = k + 1;
+    }
+    free(w->rslots);
+    w->rslots = sl;
+    w->n_rslots = n;
+    return FOLIO_OK;
+}
+
+/* The number of the reference for `url` and `title`, given in order of
+ * first use; 0 when out of memory. */
+static size_t ref_number(md *w, const char *url, const char *title)
+{
+    if (ref_grow(w) < 0)
+        return 0;
+    size_t mask = w->n_rslots - 1;
+    size_t i = hash_ref(url, title) & mask;
+    for (; w->rslots[i] != 0; i = (i + 1) & mask) {
+        ref *r = &w->rv[w->rslots[i] - 1];
+        if (strcmp(r->url, url) == 0 && strcmp(r->title, title) == 0)
+            return w->rslots[i];
+    }
+    ref r = {strdup(url), strdup(title)};
+    if (r.url == NULL || r.title == NULL) {
+        free(r.url);
+        free(r.title);
+        return 0;
+    }
+    w->rv[w->n_rv++] = r;
+    w->rslots[i] = w->n_rv;
+    return w->n_rv;
+}
+
+/* Replaces every LINK under `c` by "[", its children and "][n]", the
+ * brackets as raw inline nodes, which the renderer copies as they are
+ * while it still escapes the children's text by context (a '[' in the
+ * text stays "\["). Runs after the inline clean-ups, which see the links
+ * as links; the depth is bounded by MAX_BLOCK_DEPTH and MAX_INLINE_DEPTH
+ * like theirs. */
+static int refs_convert(md *w, cmark_node *c)
+{
+    cmark_node *ch, *nx;
+    for (ch = cmark_node_first_child(c); ch != NULL; ch = nx) {
+        nx = cmark_node_next(ch);
+        if (type_of(ch) != CMARK_NODE_LINK) {
+            if (refs_convert(w, ch) < 0)
+                return FOLIO_ENOMEM;
+            continue;
+        }
+        const char *url = cmark_node_get_url(ch);
+        const char *title = cmark_node_get_title(ch);
+        size_t n = ref_number(w, url != NULL ? url : "",
+                              title != NULL ? title : "");
+        if (n == 0 || refs_convert(w, ch) < 0)
+            return FOLIO_ENOMEM;
+        char close[32];
+        snprintf(close, sizeof close, "][%zu]", n);
+        cmark_node_insert_before(ch, new_raw("["));
+        cmark_node_insert_after(ch, new_raw(close));
+        unwrap(ch);
+    }
+    return FOLIO_OK;
+}
+
+/* Would `s` (at an '&') read as an entity or character reference? */
+static bool entity_at(const char *s)
+{
+    size_t i = 1;
+    if (s[i] == '#')
+        i++;
+    size_t start = i;
+    while (is_alnum((unsigned char)s[i]))
+        i++;
+    return i > start && s[i] == ';';
+}
+
+/* Appends `s` for a definition's destination (`dest`) or title: '\\',
+ * '"' (titles), '<' and '>' (destinations) get a backslash; an '&' that
+ * would start an entity is written "&amp;" (cmark-gfm decodes entities
+ * before backslash escapes, so "\\&" would not survive); spaces and line
+ * breaks in a destination are percent-encoded like the renderer does,
+ * in a title line breaks become spaces (a blank line would end the
+ * definition). */
+static int put_ref_part(buf *o, const char *s, bool dest)
+{
+    int rc = FOLIO_OK;
+    for (; rc == FOLIO_OK && *s != '\0'; s++) {
+        char c = *s;
+        if (c == '\n' || c == '\r' || (dest && c == ' '))
+            rc = dest ? buf_put(o, c == '\n'   ? "%0A"
+                                   : c == '\r' ? "%0D"
+                                               : "%20",
+                                3)
+                      : buf_put(o, " ", 1);
+        else if (c == '&' && entity_at(s))
+            rc = buf_put(o, "&amp;", 5);
+        else if (c == '\\' || (dest ? c == '<' || c == '>' : c == '"'))
+            rc = buf_put(o, "\\", 1) == 0 ? buf_put(o, s, 1) : FOLIO_ENOMEM;
+        else
+            rc = buf_put(o, s, 1);
+    }
+    return rc;
+}
+
+/* A destination without spaces, controls, brackets, parentheses or
+ * backslashes is written bare, others between '<' and '>'. */
+static bool bare_url(const char *s)
+{
+    for (; *s != '\0'; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c <= 0x20 || c == 0x7f || strchr("<>()\\", c) != NULL)
+            return false;
+    }
+    return true;
+}
+
+/* Writes the definitions "[n]: URL "title"", a blank line first. */
+static int write_refs(md *w)
+{
+    buf o = {0};
+    int rc = w->wrote ? buf_put(&o, "\n", 1) : FOLIO_OK;
+    for (size_t i = 0; rc == FOLIO_OK && i < w->n_rv; i++) {
+        const ref *r = &w->rv[i];
+        bool bare = *r->url != '\0' && bare_url(r->url);
+        char head[40];
+        snprintf(head, sizeof head, "[%zu]: %s", i + 1, bare ? "" : "<");
+        rc = buf_put(&o, head, strlen(head));
+        if (rc == FOLIO_OK)
+            rc = put_ref_part(&o, r->url, true);
+        if (rc == FOLIO_OK && !bare)
+            rc = buf_put(&o, ">", 1);
+        if (rc == FOLIO_OK && *r->title != '\0') {
+            rc = buf_put(&o, " \"", 2);
+            if (rc == FOLIO_OK)
+                rc = put_ref_part(&o, r->title, false);
+            if (rc == FOLIO_OK)
+                rc = buf_put(&o, "\"", 1);
+        }
+        if (rc == FOLIO_OK)
+            rc = buf_put(&o, "\n", 1);
+    }
+    if (rc < 0)
+        rc = nomem(w);
+    else
+        rc = emit(w, o.p, o.len);
+    free(o.p);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Template engines (-O preset)                                       */
+/* ------------------------------------------------------------------ */
+
+static const char zwsp[] = "\xe2\x80\x8b"; /* U+200B ZERO WIDTH SPACE */
+
+/* Does the tag starting at `s` ("{%") open or close a raw block? Liquid
+ * ends `{% raw %}` at the first endraw tag; Nunjucks also counts nested
+ * raw tags and has verbatim as a synonym. Whitespace control ('-') and
+ * spacing vary, so any such tag counts. */
+static bool raw_tag_at(const char *s)
+{
+    s += 2;
+    if (*s == '-')
+        s++;
+    while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+        s++;
+    if (strncmp(s, "end", 3) == 0)
+        s += 3;
+    return strncmp(s, "raw", 3) == 0 || strncmp(s, "verbatim", 8) == 0;
+}
+
+/* Makes the text in `w->all` safe for the preset's template engine and
+ * writes it:
+ *  - jekyll (Liquid) and eleventy (Liquid or Nunjucks) run `{{`, `{%`
+ *    (Nunjucks: `{#`) anywhere in the file, code included: text with any
+ *    of them goes inside `{% raw %}` ... `{% endraw %}`, each on its own
+ *    line with a blank line after the opening one (so the engine leaves
+ *    the same Markdown). A raw tag inside the text would end the block
+ *    early: its '{' is printed by the engine instead, from outside the
+ *    block (`{% endraw %}{{ "{" }}{% raw %}% endraw %}`), with a warning.
+ *  - hugo runs `{{<` and `{{%` as shortcodes, also in code: a U+200B
+ *    ZERO WIDTH SPACE goes between the braces and the '<' or '%'. */
+static int hazards(md *w)
+{
+    const char *s = w->all.p != NULL ? w->all.p : "";
+    size_t len = w->all.len;
+    buf o = {0};
+    int rc = FOLIO_OK;
+    bool nunjucks = w->preset == P_ELEVENTY;
+    bool wrap = false;
+    if (w->preset != P_HUGO) {
+        for (size_t i = 0; i + 1 < len && !wrap; i++)
+            wrap = s[i] == '{' && (s[i + 1] == '{' || s[i + 1] == '%' ||
+                                   (nunjucks && s[i + 1] == '#'));
+        if (!wrap) {
+            w->hold = false;
+            return emit(w, s, len);
+        }
+        rc = buf_put(&o, "{% raw %}\n\n", 11);
+    }
+    bool warned = false;
+    size_t from = 0;
+    for (size_t i = 0; rc == FOLIO_OK && i + 1 < len; i++) {
+        if (s[i] != '{')
+            continue;
+        if (w->preset == P_HUGO) {
+            if (s[i + 1] != '{' || (s[i + 2] != '<' && s[i + 2] != '%'))
+                continue;
+            rc = buf_put(&o, s + from, i + 2 - from);
+            if (rc == FOLIO_OK)
+                rc = buf_put(&o, zwsp, 3);
+            from = i + 2;
+            i++;
+            continue;
+        }
+        if (s[i + 1] != '%' || !raw_tag_at(s + i))
+            continue;
+        if (!warned)
+            w->h->warn(w->job, "a raw template tag in the text was split "
+                               "so that it prints as text");
+        warned = true;
+        static const char esc[] = "{% endraw %}{{ \"{\" }}{% raw %}";
+        rc = buf_put(&o, s + from, i - from);
+        if (rc == FOLIO_OK)
+            rc = buf_put(&o, esc, sizeof esc - 1);
+        from = i + 1;
+    }
+    if (rc == FOLIO_OK)
+        rc = buf_put(&o, s + from, len - from);
+    if (rc == FOLIO_OK && wrap)
+        rc = buf_put(&o, "\n{% endraw %}\n", 14);
+    w->hold = false;
+    if (rc < 0)
+        rc = nomem(w);
+    else
+        rc = emit(w, o.p, o.len);
+    free(o.p);
+    return rc;
+}
+
 /* Renders `doc` and tidies the text (see the file comment): lines that
  * are only container prefixes lose their trailing blanks, and each
  * "<!-- end list -->" goes with the blank line after it (before a code
@@ -2085,6 +2390,8 @@ done:
  * newlines, is left in `out`. */
 static int render(md *w, cmark_node *doc, buf *out)
 {
+    if (w->refs && refs_convert(w, doc) < 0)
+        return nomem(w);
     char *text = cmark_render_commonmark_with_mem(doc, CMARK_OPT_DEFAULT, 0,
                                                   mem);
     fixes fx = {0};
@@ -2284,6 +2591,15 @@ static int md_write(const folio_host *h, folio_job *job, const folio_doc *doc,
     w.sink = sink;
     w.html = opt_bool(h, job, "html", false);
     bool title = opt_bool(h, job, "title", true);
+    const char *v = h->option != NULL ? h->option(job, "preset") : NULL;
+    w.preset = v == NULL                  ? P_GENERIC
+               : strcmp(v, "hugo") == 0   ? P_HUGO
+               : strcmp(v, "jekyll") == 0 ? P_JEKYLL
+               : strcmp(v, "eleventy") == 0 ? P_ELEVENTY
+                                            : P_GENERIC;
+    w.hold = w.preset != P_GENERIC;
+    v = h->option != NULL ? h->option(job, "links") : NULL;
+    w.refs = v != NULL && strcmp(v, "reference") == 0;
     const folio_node *root = w.d->root(doc);
     buf body = {0};
     cmark_node *cdoc = NULL;
@@ -2318,10 +2634,21 @@ static int md_write(const folio_host *h, folio_job *job, const folio_doc *doc,
             break;
         fn_number(&w, &w.defs[scan]);
     }
+    if (w.n_rv > 0 && (rc = write_refs(&w)) < 0)
+        goto done;
+    if (w.hold)
+        rc = hazards(&w);
 done:
     if (cdoc != NULL)
         cmark_node_free(cdoc);
     free(body.p);
+    free(w.all.p);
+    for (size_t k = 0; k < w.n_rv; k++) {
+        free(w.rv[k].url);
+        free(w.rv[k].title);
+    }
+    free(w.rv);
+    free(w.rslots);
     free(w.st);
     free(w.defs);
     free(w.slots);
@@ -2355,6 +2682,11 @@ static const folio_option md_options[] = {
      "start with the title as a level-1 heading (unless the text does)"},
     {"html", FOLIO_OPTION_BOOL, "false", NULL,
      "allow raw HTML: <sup>, <sub>, <br> in table cells"},
+    {"preset", FOLIO_OPTION_ENUM, "generic",
+     "generic|hugo|jekyll|eleventy|astro|obsidian",
+     "target site generator: guards {{ and {% for its template engine"},
+    {"links", FOLIO_OPTION_ENUM, "inline", "inline|reference",
+     "links as [text](url) or [text][n] with definitions at the end"},
     {NULL, 0, NULL, NULL, NULL},
 };
 

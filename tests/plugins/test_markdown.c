@@ -1642,3 +1642,365 @@ Test(markdown, golden_fixtures, .timeout = 60)
     }
     free(names);
 }
+
+/* ------------------------------------------------------------------ */
+/* -O preset: template engines                                        */
+/* ------------------------------------------------------------------ */
+
+/* Renders with the options and records the warnings count in `*warn`. */
+static char *render_warn(size_t *warn, const char *key, ...)
+{
+    fake_job fj;
+    fake_job_init(&fj, md);
+    va_list ap;
+    va_start(ap, key);
+    for (const char *k = key; k != NULL; k = va_arg(ap, const char *))
+        fake_job_set(&fj, k, va_arg(ap, const char *));
+    va_end(ap);
+    fake_sink s = {0};
+    int rc = md->output->write(fake_host(), FAKE_JOB(&fj), doc,
+                               fake_sink_write, &s);
+    cr_assert_eq(rc, FOLIO_OK, "write: %d %s", rc, fj.error);
+    *warn = fj.n_warnings;
+    fake_job_dispose(&fj);
+    char *out = s.data != NULL ? s.data : strdup("");
+    check_text_file(out, s.len);
+    return out;
+}
+
+/* Strips the `{% raw %}\n\n` ... `\n{% endraw %}\n` wrapping, undoing the
+ * split raw tags the way Liquid prints them; fails when it is absent. */
+static char *unwrap_raw(const char *out)
+{
+    const char *open = "{% raw %}\n\n", *close = "\n{% endraw %}\n";
+    size_t len = strlen(out), lo = strlen(open), lc = strlen(close);
+    cr_assert_geq(len, lo + lc, "no raw block in\n%s", out);
+    cr_assert_eq(strncmp(out, open, lo), 0, "no {%% raw %%} in\n%s", out);
+    cr_assert_str_eq(out + len - lc, close, "no {%% endraw %%} in\n%s", out);
+    const char *split = "{% endraw %}{{ \"{\" }}{% raw %}";
+    char *res = calloc(len + 1, 1);
+    cr_assert_not_null(res);
+    size_t n = 0;
+    for (size_t i = lo; i < len - lc;) {
+        if (strncmp(out + i, split, strlen(split)) == 0) {
+            res[n++] = '{';
+            i += strlen(split);
+            continue;
+        }
+        /* Anything else that ends the block early is a failure. */
+        cr_assert(strncmp(out + i, "{% endraw", 9) != 0 &&
+                      strncmp(out + i, "{%- endraw", 10) != 0,
+                  "raw block ends early in\n%s", out);
+        res[n++] = out[i++];
+    }
+    return res;
+}
+
+static void hazard_doc(void)
+{
+    ADD(P(T("Use {{ page.title }} here.")),
+        CB("liquid", "{% if x %}{{ x }}{% endif %}\n"));
+}
+
+Test(markdown, preset_option_is_declared)
+{
+    bool preset = false, links = false;
+    for (const folio_option *o = md->options; o->name != NULL; o++) {
+        if (strcmp(o->name, "preset") == 0) {
+            preset = true;
+            cr_expect_eq(o->type, FOLIO_OPTION_ENUM);
+            cr_expect_str_eq(o->default_value, "generic");
+            cr_expect_str_eq(o->choices,
+                             "generic|hugo|jekyll|eleventy|astro|obsidian");
+        }
+        if (strcmp(o->name, "links") == 0) {
+            links = true;
+            cr_expect_eq(o->type, FOLIO_OPTION_ENUM);
+            cr_expect_str_eq(o->default_value, "inline");
+            cr_expect_str_eq(o->choices, "inline|reference");
+        }
+    }
+    cr_expect(preset && links);
+}
+
+Test(markdown, preset_generic_astro_obsidian_change_nothing)
+{
+    hazard_doc();
+    ADD(P(T("{{< shortcode >}} and {{% sc %}}")));
+    char *plain = RENDER();
+    cr_expect_str_eq(plain, "Use {{ page.title }} here.\n\n"
+                            "``` liquid\n{% if x %}{{ x }}{% endif %}\n"
+                            "```\n\n{{\\< shortcode \\>}} and {{% sc %}}\n");
+    const char *presets[] = {"generic", "astro", "obsidian"};
+    for (size_t i = 0; i < 3; i++) {
+        size_t warn;
+        char *out = render_warn(&warn, "preset", presets[i], NULL);
+        cr_expect_str_eq(out, plain, "preset %s", presets[i]);
+        cr_expect_eq(warn, 0);
+        free(out);
+    }
+    free(plain);
+}
+
+Test(markdown, preset_jekyll_and_eleventy_wrap_in_raw)
+{
+    hazard_doc();
+    char *plain = RENDER();
+    const char *presets[] = {"jekyll", "eleventy"};
+    for (size_t i = 0; i < 2; i++) {
+        size_t warn;
+        char *out = render_warn(&warn, "preset", presets[i], NULL);
+        cr_expect_eq(warn, 0);
+        char *body = unwrap_raw(out);
+        cr_expect_str_eq(body, plain, "preset %s", presets[i]);
+        /* The wrapping adds no Markdown: the same blocks parse. */
+        check_roundtrip(out, 0);
+        free(body);
+        free(out);
+    }
+    free(plain);
+}
+
+Test(markdown, preset_jekyll_leaves_text_without_tags_alone)
+{
+    ADD(P(T("Braces { alone } and a % sign, "), CODE("{# not Liquid #}")));
+    char *plain = RENDER();
+    size_t warn;
+    char *out = render_warn(&warn, "preset", "jekyll", NULL);
+    cr_expect_str_eq(out, plain);
+    free(out);
+    /* Nunjucks comments do count for Eleventy. */
+    out = render_warn(&warn, "preset", "eleventy", NULL);
+    char *body = unwrap_raw(out);
+    cr_expect_str_eq(body, plain);
+    free(body);
+    free(out);
+    free(plain);
+}
+
+Test(markdown, preset_jekyll_splits_endraw_in_the_body)
+{
+    ADD(P(T("Close it: {% endraw %} and {%- endraw -%}.")),
+        CB("liquid", "{% raw %}{{ x }}{%endraw%}\n"));
+    char *plain = RENDER();
+    const char *presets[] = {"jekyll", "eleventy"};
+    for (size_t i = 0; i < 2; i++) {
+        size_t warn;
+        char *out = render_warn(&warn, "preset", presets[i], NULL);
+        cr_expect_eq(warn, 1, "preset %s: %zu warnings", presets[i], warn);
+        char *body = unwrap_raw(out);
+        cr_expect_str_eq(body, plain, "preset %s", presets[i]);
+        free(body);
+        free(out);
+    }
+    free(plain);
+}
+
+Test(markdown, preset_jekyll_wraps_footnotes_and_references_too)
+{
+    ADD(P(T("See"), FNREF("a"), T(" "),
+          LINK("https://e.org/", NULL, T("x"), NULL)),
+        FNDEF("a", P(T("Note {{ y }}.")), NULL));
+    size_t warn;
+    char *out = render_warn(&warn, "preset", "jekyll", "links", "reference",
+                            NULL);
+    cr_expect_str_eq(out, "{% raw %}\n\nSee[^1] [x][1]\n\n[^1]: Note {{ y }}.\n"
+                          "\n[1]: https://e.org/\n\n{% endraw %}\n");
+    free(out);
+}
+
+Test(markdown, preset_hugo_breaks_shortcodes_everywhere)
+{
+    ADD(P(T("Text {{< sc >}}, {{% sc %}} and {{ .Title }}; "),
+          CODE("{{< a >}}")),
+        CB("go-html-template", "{{{< b >}}\n{{%c%}}\n{{ d }}\n"));
+    size_t warn;
+    char *out = render_warn(&warn, "preset", "hugo", NULL);
+    cr_expect_eq(warn, 0);
+    cr_expect_str_eq(out,
+                     "Text {{\\< sc \\>}}, {{\xe2\x80\x8b% sc %}} and "
+                     "{{ .Title }}; `{{\xe2\x80\x8b< a >}}`\n\n"
+                     "``` go-html-template\n{{{\xe2\x80\x8b< b >}}\n"
+                     "{{\xe2\x80\x8b%c%}}\n{{ d }}\n```\n");
+    cr_expect_null(strstr(out, "{{<"));
+    cr_expect_null(strstr(out, "{{%"));
+    free(out);
+}
+
+/* ------------------------------------------------------------------ */
+/* -O links=reference                                                 */
+/* ------------------------------------------------------------------ */
+
+/* Appends the parsed tree of `s` to `b` as one line per node (type, then
+ * literal, URL, title), adjacent text merged: the parser splits text at
+ * brackets and the two link styles bracket differently. */
+static char *dump_tree(const char *s)
+{
+    cmark_node *r = parse_md(s);
+    cmark_iter *it = cmark_iter_new(r);
+    char *b = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&b, &n);
+    cr_assert_not_null(f);
+    bool in_text = false;
+    for (cmark_event_type ev; (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE;) {
+        cmark_node *x = cmark_iter_get_node(it);
+        const char *type = cmark_node_get_type_string(x);
+        bool text = strcmp(type, "text") == 0;
+        if (in_text && !text)
+            fputs("\n", f);
+        if (text) {
+            if (!in_text)
+                fputs("text ", f);
+            fputs(cmark_node_get_literal(x), f);
+            in_text = true;
+            continue;
+        }
+        in_text = false;
+        if (ev == CMARK_EVENT_EXIT) {
+            fprintf(f, "/%s\n", type);
+            continue;
+        }
+        const char *l = cmark_node_get_literal(x);
+        const char *u = strcmp(type, "link") == 0 || strcmp(type, "image") == 0
+                            ? cmark_node_get_url(x) : NULL;
+        const char *t = u != NULL ? cmark_node_get_title(x) : NULL;
+        fprintf(f, "%s [%s] <%s> \"%s\"\n", type, l != NULL ? l : "",
+                u != NULL ? u : "", t != NULL ? t : "");
+    }
+    fclose(f);
+    cmark_iter_free(it);
+    cmark_node_free(r);
+    return b;
+}
+
+/* Renders inline and with references and checks that both parse to the
+ * same tree; returns the reference output. */
+static char *check_refs_equivalent(void)
+{
+    char *in = RENDER();
+    char *ref = render("links", "reference", NULL);
+    char *a = dump_tree(in), *b = dump_tree(ref);
+    cr_expect_str_eq(b, a, "\n--- reference:\n%s--- inline:\n%s--- trees:\n"
+                     "%s---\n%s", ref, in, b, a);
+    free(a);
+    free(b);
+    free(in);
+    return ref;
+}
+
+Test(markdown, reference_links_numbered_and_deduplicated)
+{
+    ADD(P(T("See "), LINK("https://e.org/a", NULL, T("one"), NULL), T(", "),
+          LINK("https://e.org/b", "The \"B\"", T("two"), NULL), T(", "),
+          LINK("https://e.org/a", NULL, T("one again"), NULL), T(", "),
+          LINK("https://e.org/b", NULL, T("B untitled"), NULL), T(" and "),
+          LINK("https://e.org/b", "The \"B\"", T("two again"), NULL),
+          T(".")));
+    char *out = check_refs_equivalent();
+    cr_expect_str_eq(out, "See [one][1], [two][2], [one again][1], "
+                          "[B untitled][3] and [two again][2].\n\n"
+                          "[1]: https://e.org/a\n"
+                          "[2]: https://e.org/b \"The \\\"B\\\"\"\n"
+                          "[3]: https://e.org/b\n");
+    free(out);
+}
+
+Test(markdown, reference_links_in_emphasis_headings_tables_lists)
+{
+    ADD(H(2, T("About "), LINK("https://e.org/h", NULL, T("it"), NULL), NULL),
+        P(EM(LINK("https://e.org/e", NULL, T("emph"), NULL)), T(" and "),
+          STRONG(T("bold "), LINK("https://e.org/s", "t", EM(T("x")), NULL))),
+        mk(FOLIO_NODE_TABLE, ROW(true, C("h"), NULL),
+           ROW(false,
+               CELL(FOLIO_ALIGN_NONE, 1, 1,
+                    LINK("https://e.org/a|b", NULL, T("c|d"), NULL), NULL),
+               NULL),
+           NULL),
+        LIST(false, 1, true,
+             ITEM(P(LINK("https://e.org/l", NULL, T("item"), NULL))),
+             ITEM(P(T("x "), LINK("https://e.org/h", NULL, T("[6]"), NULL))),
+             NULL));
+    char *out = check_refs_equivalent();
+    cr_expect_str_eq(out, "## About [it][1]\n\n"
+                          "*[emph][2]* and **bold [*x*][3]**\n\n"
+                          "| h |\n| --- |\n| [c\\|d][4] |\n\n"
+                          "  - [item][5]\n  - x [\\[6\\]][1]\n\n"
+                          "[1]: https://e.org/h\n[2]: https://e.org/e\n"
+                          "[3]: https://e.org/s \"t\"\n"
+                          "[4]: https://e.org/a|b\n[5]: https://e.org/l\n");
+    check_roundtrip(out, 0);
+    free(out);
+}
+
+Test(markdown, reference_destinations_and_titles_are_escaped)
+{
+    ADD(P(LINK("https://e.org/a b_(c)", NULL, T("space"), NULL), T(" "),
+          LINK("https://e.org/<x>\\y", "back\\slash & \"q\"", T("odd"),
+               NULL),
+          T(" "), LINK("https://e.org/?a=1&b=2", NULL, T("query"), NULL)));
+    char *out = check_refs_equivalent();
+    cr_expect_str_eq(out, "[space][1] [odd][2] [query][3]\n\n"
+                          "[1]: <https://e.org/a%20b_(c)>\n"
+                          "[2]: <https://e.org/\\<x\\>\\\\y> "
+                          "\"back\\\\slash & \\\"q\\\"\"\n"
+                          "[3]: https://e.org/?a=1&b=2\n");
+    free(out);
+}
+
+/* Text that reads as an entity stays text in definitions. (Inline links
+ * are not compared: their renderer leaves "&amp;" as it is.) */
+Test(markdown, reference_entities_are_not_decoded)
+{
+    ADD(P(LINK("https://e.org/?x=1&copy;", "a &amp; b", T("e"), NULL)));
+    char *out = render("links", "reference", NULL);
+    cr_expect_str_eq(out, "[e][1]\n\n"
+                          "[1]: https://e.org/?x=1&amp;copy; "
+                          "\"a &amp;amp; b\"\n");
+    cmark_node *r = parse_md(out);
+    cmark_node *l = cmark_node_first_child(cmark_node_first_child(r));
+    cr_assert_str_eq(cmark_node_get_type_string(l), "link");
+    cr_expect_str_eq(cmark_node_get_url(l), "https://e.org/?x=1&copy;");
+    cr_expect_str_eq(cmark_node_get_title(l), "a &amp; b");
+    cmark_node_free(r);
+    free(out);
+}
+
+Test(markdown, reference_links_images_stay_inline)
+{
+    ADD(P(LINK("https://e.org/big.jpg", NULL,
+               IMG("https://e.org/small.jpg", "a cat", NULL), NULL),
+          T(" "), IMG("https://e.org/b.png", "b", "B"), T(" wow! "),
+          LINK("https://e.org/w", NULL, T("w"), NULL)));
+    char *out = check_refs_equivalent();
+    cr_expect_str_eq(out, "[![a cat](https://e.org/small.jpg)][1] "
+                          "![b](https://e.org/b.png \"B\") wow! [w][2]\n\n"
+                          "[1]: https://e.org/big.jpg\n[2]: https://e.org/w\n");
+    free(out);
+}
+
+Test(markdown, reference_links_in_footnotes_follow_on)
+{
+    ADD(P(T("A"), FNREF("n"), T(" "), LINK("https://e.org/1", NULL,
+                                           T("one"), NULL)),
+        FNDEF("n", P(T("See "), LINK("https://e.org/2", NULL, T("two"), NULL),
+                     T(" and "), LINK("https://e.org/1", NULL, T("one"),
+                                      NULL)),
+              NULL));
+    char *out = check_refs_equivalent();
+    cr_expect_str_eq(out, "A[^1] [one][1]\n\n[^1]: See [two][2] and "
+                          "[one][1]\n\n[1]: https://e.org/1\n"
+                          "[2]: https://e.org/2\n");
+    check_roundtrip(out, 0);
+    free(out);
+}
+
+Test(markdown, reference_links_without_links_add_nothing)
+{
+    ADD(P(T("No links, [brackets] only.")));
+    char *in = RENDER();
+    char *ref = render("links", "reference", NULL);
+    cr_expect_str_eq(ref, in);
+    free(in);
+    free(ref);
+}
