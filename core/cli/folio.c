@@ -1177,6 +1177,10 @@ typedef struct run {
     char **claimed;      /* paths written in this run (TO_DIR) */
     size_t n_claimed;
     bool stdout_broken;  /* stdout is gone: stop converting */
+    /* The first "-" among the inputs (an argv pointer): only it reads
+     * stdin. A later "-" finds stdin used up, as it would one by one;
+     * deciding by position keeps --jobs from racing for the bytes. */
+    const char *stdin_reader;
 } run;
 
 static bool is_claimed(const run *r, const char *path)
@@ -1463,6 +1467,10 @@ static int convert(const run *r, const char *input, converted *cv)
     membuf *outs = NULL;
     int rc = -1;
 
+    if (is_stdin && input != r->stdin_reader) {
+        error_at(label, "empty input");
+        return -1;
+    }
     if (read_input(input, label, &buf, &len) != 0)
         return -1;
 
@@ -1889,6 +1897,10 @@ int main(int argc, char **argv)
     }
     if (c.jobs > c.n_inputs)
         c.jobs = (unsigned)c.n_inputs;
+    for (size_t i = 0; i < c.n_inputs && r.stdin_reader == NULL; i++) {
+        if (strcmp(c.inputs[i], "-") == 0)
+            r.stdin_reader = c.inputs[i];
+    }
     if (convert_all(&r, c.jobs) != 0)
         status = EXIT_SOME_FAILED;
 

@@ -66,8 +66,8 @@ static int tmpfile_fd(void)
     return fd;
 }
 
-/* Runs folio with argv `args` (NULL-terminated), stdin /dev/null. */
-static result run(const char *const *args)
+/* Runs folio with argv `args` (NULL-terminated), stdin from `in_path`. */
+static result run_in(const char *const *args, const char *in_path)
 {
     result r = { 0 };
     int out = tmpfile_fd(), err = tmpfile_fd();
@@ -81,7 +81,7 @@ static result run(const char *const *args)
     if (pid == 0) {
         const char *argv[128];
         size_t n = 0;
-        int in = open("/dev/null", O_RDONLY);
+        int in = open(in_path, O_RDONLY);
 
         argv[n++] = "folio";
         for (size_t i = 0; args[i] != NULL && n < 127; i++)
@@ -100,6 +100,12 @@ static result run(const char *const *args)
     close(out);
     close(err);
     return r;
+}
+
+/* Runs folio with argv `args` (NULL-terminated), stdin /dev/null. */
+static result run(const char *const *args)
+{
+    return run_in(args, "/dev/null");
 }
 
 static void result_free(result *r)
@@ -391,4 +397,53 @@ Test(cli_jobs, bad_job_counts_are_usage_errors)
         cr_assert_not_null(strstr(r.err, "--jobs"), "%s", r.err);
         result_free(&r);
     }
+}
+
+static int count_of(const char *hay, const char *needle)
+{
+    int n = 0;
+
+    for (const char *p = strstr(hay, needle); p != NULL;
+         p = strstr(p + 1, needle))
+        n++;
+    return n;
+}
+
+/* Only the first "-" reads standard input, whatever thread gets to it
+ * first; a later "-" finds it used up, exactly as with --jobs 1. */
+Test(cli_jobs, stdin_goes_to_the_first_dash_only)
+{
+    char *dir = make_tmpdir();
+    char good[4200], in_path[4300];
+
+    write_page(dir, 3, good, sizeof good);
+    snprintf(in_path, sizeof in_path, "%s/stdin.html", dir);
+    spit(in_path, "<html><head><title>From stdin</title></head><body>"
+                  "<article><p>The ferry timetable changes on Monday, "
+                  "with two extra crossings, an earlier first boat and a "
+                  "later last one.</p></article></body></html>");
+    /* Many dashes and threads give a later "-" every chance to win a
+     * race for the bytes if there were one. */
+    result r1 = run_in((const char *const[]){ "-q", "-t", "json", "--jobs",
+                                              "1", "-", "-", "-", "-", "-",
+                                              "-", good, "-", NULL },
+                       in_path);
+    for (int round = 0; round < 8; round++) {
+        result r4 = run_in((const char *const[]){ "-q", "-t", "json",
+                                                  "--jobs", "8", "-", "-",
+                                                  "-", "-", "-", "-", good,
+                                                  "-", NULL },
+                           in_path);
+        cr_assert_eq(r4.status, 1);
+        cr_assert_str_eq(r4.err, r1.err);
+        cr_assert_eq(count_of(r4.err, "folio: -: empty input\n"), 6);
+        cr_assert(r1.out_len == r4.out_len &&
+                  memcmp(r1.out, r4.out, r1.out_len) == 0,
+                  "round %d differs", round);
+        result_free(&r4);
+    }
+    cr_assert_not_null(strstr(r1.out, "ferry timetable"));
+    result_free(&r1);
+    rm_tree(dir);
+    free(dir);
 }
