@@ -964,18 +964,13 @@ static void copy_trunc(char *dst, size_t size, const char *src)
     dst[n] = '\0';
 }
 
-static void say_raw(const char *s)
+/* Appends `s` to the line being built in `buf` (async-signal-safe: no
+ * library calls), keeping room for the NUL. */
+static void line_add(char *buf, size_t size, size_t *len, const char *s)
 {
-    size_t n = strlen(s);
-
-    while (n > 0) {
-        ssize_t w = write(STDERR_FILENO, s, n);
-
-        if (w <= 0)
-            return;
-        s += w;
-        n -= (size_t)w;
-    }
+    while (*s != '\0' && *len + 1 < size)
+        buf[(*len)++] = *s++;
+    buf[*len] = '\0';
 }
 
 static void on_crash(int sig)
@@ -990,15 +985,27 @@ static void on_crash(int sig)
             num[--k] = (char)('0' + v % 10);
             v /= 10;
         } while (v > 0 && k > 0);
-        say_raw(PROG ": ");
-        say_raw(crash_input);
-        say_raw(": plugin ");
-        say_raw(crash_plugin);
-        say_raw(crash_doing == CRASH_READING ? " crashed while reading"
-                                             : " crashed while writing");
-        say_raw(" (signal ");
-        say_raw(num + k);
-        say_raw(")\n");
+        /* One write(2) for the whole line, so that two threads crashing
+         * at once under --jobs cannot interleave their messages. */
+        char line[1024];
+        size_t len = 0;
+        line_add(line, sizeof line, &len, PROG ": ");
+        line_add(line, sizeof line, &len, crash_input);
+        line_add(line, sizeof line, &len, ": plugin ");
+        line_add(line, sizeof line, &len, crash_plugin);
+        line_add(line, sizeof line, &len,
+                 crash_doing == CRASH_READING ? " crashed while reading"
+                                              : " crashed while writing");
+        line_add(line, sizeof line, &len, " (signal ");
+        line_add(line, sizeof line, &len, num + k);
+        line_add(line, sizeof line, &len, ")\n");
+        for (const char *p = line; len > 0;) {
+            ssize_t w = write(STDERR_FILENO, p, len);
+            if (w <= 0)
+                break;
+            p += w;
+            len -= (size_t)w;
+        }
     }
     if (pending_tmp_set)
         unlink(pending_tmp);
