@@ -975,6 +975,15 @@ static void line_add(char *buf, size_t size, size_t *len, const char *s)
 
 static void on_crash(int sig)
 {
+    /* A fault inside the handler itself goes straight to the default. */
+    static _Thread_local volatile sig_atomic_t in_handler;
+
+    if (in_handler) {
+        signal(sig, SIG_DFL);
+        raise(sig);
+        return;
+    }
+    in_handler = 1;
     if (crash_doing != CRASH_NONE) {
         char num[16];
         size_t k = sizeof num - 1;
@@ -1027,7 +1036,10 @@ static void install_crash_handlers(void)
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_crash;
     sigemptyset(&sa.sa_mask);
-    sa.sa_flags = SA_RESETHAND | SA_NODEFER;
+    /* No SA_RESETHAND: a second thread crashing at the same moment must
+     * still reach the handler and print its line, not die silently by
+     * the default action before the first thread has written. */
+    sa.sa_flags = SA_NODEFER;
     if (sigaltstack(&ss, NULL) == 0)
         sa.sa_flags |= SA_ONSTACK;
     for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
