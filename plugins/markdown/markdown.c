@@ -61,7 +61,7 @@
  *  - -O preset=hugo|jekyll|eleventy guards the whole output against the
  *    generator's template engine (see hazards()); generic, astro and
  *    obsidian change nothing. The yaml plugin reads the same option.
- *  - -O links=reference: each LINK becomes raw "[", its children and raw
+ *  - -O links=references: each LINK becomes raw "[", its children and raw
  *    "][n]" just before rendering (refs_convert()), so the renderer still
  *    escapes the link text by context and no output is searched for
  *    links; the definitions follow the footnotes. Images stay inline.
@@ -209,7 +209,7 @@ typedef struct md {
     size_t *order; /* indexes of defs in number order */
     size_t n_order;
 
-    bool refs;          /* -O links=reference */
+    bool refs;          /* -O links=references */
     ref *rv;            /* in number order: rv[i] is [i + 1] */
     size_t n_rv, cap_rv;
     size_t *rslots;     /* hash of url + title: index + 1, 0 when empty */
@@ -2113,7 +2113,7 @@ done:
 }
 
 /* ------------------------------------------------------------------ */
-/* Reference-style links (-O links=reference)                         */
+/* Reference-style links (-O links=references)                         */
 /* ------------------------------------------------------------------ */
 
 static size_t hash_ref(const char *url, const char *title)
@@ -2599,7 +2599,7 @@ static int md_write(const folio_host *h, folio_job *job, const folio_doc *doc,
                                             : P_GENERIC;
     w.hold = w.preset != P_GENERIC;
     v = h->option != NULL ? h->option(job, "links") : NULL;
-    w.refs = v != NULL && strcmp(v, "reference") == 0;
+    w.refs = v != NULL && strcmp(v, "references") == 0;
     const folio_node *root = w.d->root(doc);
     buf body = {0};
     cmark_node *cdoc = NULL;
@@ -2685,7 +2685,7 @@ static const folio_option md_options[] = {
     {"preset", FOLIO_OPTION_ENUM, "generic",
      "generic|hugo|jekyll|eleventy|astro|obsidian",
      "target site generator: guards {{ and {% for its template engine"},
-    {"links", FOLIO_OPTION_ENUM, "inline", "inline|reference",
+    {"links", FOLIO_OPTION_ENUM, "inline", "inline|references",
      "links as [text](url) or [text][n] with definitions at the end"},
     {NULL, 0, NULL, NULL, NULL},
 };

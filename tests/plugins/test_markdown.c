@@ -1717,7 +1717,7 @@ Test(markdown, preset_option_is_declared)
             links = true;
             cr_expect_eq(o->type, FOLIO_OPTION_ENUM);
             cr_expect_str_eq(o->default_value, "inline");
-            cr_expect_str_eq(o->choices, "inline|reference");
+            cr_expect_str_eq(o->choices, "inline|references");
         }
     }
     cr_expect(preset && links);
@@ -1802,7 +1802,7 @@ Test(markdown, preset_jekyll_wraps_footnotes_and_references_too)
           LINK("https://e.org/", NULL, T("x"), NULL)),
         FNDEF("a", P(T("Note {{ y }}.")), NULL));
     size_t warn;
-    char *out = render_warn(&warn, "preset", "jekyll", "links", "reference",
+    char *out = render_warn(&warn, "preset", "jekyll", "links", "references",
                             NULL);
     cr_expect_str_eq(out, "{% raw %}\n\nSee[^1] [x][1]\n\n[^1]: Note {{ y }}.\n"
                           "\n[1]: https://e.org/\n\n{% endraw %}\n");
@@ -1828,7 +1828,7 @@ Test(markdown, preset_hugo_breaks_shortcodes_everywhere)
 }
 
 /* ------------------------------------------------------------------ */
-/* -O links=reference                                                 */
+/* -O links=references                                                 */
 /* ------------------------------------------------------------------ */
 
 /* Appends the parsed tree of `s` to `b` as one line per node (type, then
@@ -1879,7 +1879,7 @@ static char *dump_tree(const char *s)
 static char *check_refs_equivalent(void)
 {
     char *in = RENDER();
-    char *ref = render("links", "reference", NULL);
+    char *ref = render("links", "references", NULL);
     char *a = dump_tree(in), *b = dump_tree(ref);
     cr_expect_str_eq(b, a, "\n--- reference:\n%s--- inline:\n%s--- trees:\n"
                      "%s---\n%s", ref, in, b, a);
@@ -1953,7 +1953,7 @@ Test(markdown, reference_destinations_and_titles_are_escaped)
 Test(markdown, reference_entities_are_not_decoded)
 {
     ADD(P(LINK("https://e.org/?x=1&copy;", "a &amp; b", T("e"), NULL)));
-    char *out = render("links", "reference", NULL);
+    char *out = render("links", "references", NULL);
     cr_expect_str_eq(out, "[e][1]\n\n"
                           "[1]: https://e.org/?x=1&amp;copy; "
                           "\"a &amp;amp; b\"\n");
@@ -1999,7 +1999,7 @@ Test(markdown, reference_links_without_links_add_nothing)
 {
     ADD(P(T("No links, [brackets] only.")));
     char *in = RENDER();
-    char *ref = render("links", "reference", NULL);
+    char *ref = render("links", "references", NULL);
     cr_expect_str_eq(ref, in);
     free(in);
     free(ref);
