@@ -327,9 +327,6 @@ int folio__import_html(folio_doc **out, folio_job *job,
         && (rc = describe_from_body(doc)) < 0)
         goto done;
 
-    if ((rc = folio__job_attach_assets(job, doc)) < 0)
-        goto done;
-
 #ifndef NDEBUG
     if (folio_doc_check(doc) < 0) {
         rc = folio__job_error(job, FOLIO_EINVALID, "internal: the imported "
