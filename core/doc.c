@@ -204,6 +204,47 @@ int folio_doc_add_asset(folio_doc *doc, const char *url,
     return FOLIO_OK;
 }
 
+int folio_doc_rename_asset(folio_doc *doc, const char *url,
+                           const char *new_url)
+{
+    folio__asset_rec *rec = NULL;
+    const char *u;
+
+    if (doc == NULL || url == NULL || new_url == NULL)
+        return FOLIO_EINVALID;
+    for (size_t i = 0; i < doc->n_assets && rec == NULL; i++)
+        if (strcmp(doc->assets[i]->pub.url, url) == 0)
+            rec = doc->assets[i];
+    if (rec == NULL)
+        return FOLIO_ENOTFOUND;
+    if (folio__utf8_valid(new_url, strlen(new_url)) == 0)
+        return FOLIO_EINVALID;
+    for (size_t i = 0; i < doc->n_assets; i++)
+        if (doc->assets[i] != rec
+            && strcmp(doc->assets[i]->pub.url, new_url) == 0)
+            return FOLIO_EINVALID;
+    if ((u = folio__arena_strdup(&doc->arena, new_url)) == NULL)
+        return FOLIO_ENOMEM;
+
+    /* Pre-order walk by the links themselves: no stack, any depth. */
+    for (folio_node *n = doc->root; n != NULL;) {
+        if (n->url != NULL && strcmp(n->url, url) == 0)
+            n->url = u;
+        if (n->first != NULL) {
+            n = n->first;
+            continue;
+        }
+        while (n != NULL && n->next == NULL)
+            n = n->parent;
+        if (n != NULL)
+            n = n->next;
+    }
+    if (doc->meta.image != NULL && strcmp(doc->meta.image, url) == 0)
+        doc->meta.image = u;
+    rec->pub.url = u;
+    return FOLIO_OK;
+}
+
 size_t folio_doc_asset_count(const folio_doc *doc)
 {
     return doc == NULL ? 0 : doc->n_assets;

@@ -11,6 +11,7 @@
  */
 #include "job.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -52,6 +53,7 @@ typedef struct job_asset {
     char *url, *media_type;   /* malloc'd */
     unsigned char *data;      /* malloc'd, may be NULL when len == 0 */
     size_t len;
+    char *key;                /* matching key against the current base */
 } job_asset;
 
 struct folio_job {
@@ -74,6 +76,8 @@ struct folio_job {
     job_asset *assets;
     size_t n_assets, cap_assets, asset_bytes;
     bool asset_limit_warned;
+    size_t *slots;            /* open addressing over assets; SIZE_MAX: empty */
+    size_t n_slots;
 };
 
 /* ------------------------------------------------------------------ */
@@ -313,8 +317,10 @@ void folio_job_free(folio_job *job)
         free(job->assets[i].url);
         free(job->assets[i].media_type);
         free(job->assets[i].data);
+        free(job->assets[i].key);
     }
     free(job->assets);
+    free(job->slots);
     msg_list_dispose(&job->warnings);
     msg_list_dispose(&job->notes);
     folio__arena_dispose(&job->arena);
@@ -447,7 +453,7 @@ int folio__job_add_asset(folio_job *job, const char *url,
     if (len > ASSET_BYTES_MAX || others > ASSET_BYTES_MAX - len)
         return asset_limit(job, "bytes", ASSET_BYTES_MAX);
 
-    job_asset a = { strdup(url), strdup(media_type), NULL, len };
+    job_asset a = { strdup(url), strdup(media_type), NULL, len, NULL };
     if (len > 0 && (a.data = malloc(len)) != NULL)
         memcpy(a.data, data, len);
     if (a.url == NULL || a.media_type == NULL || (len > 0 && !a.data))
@@ -458,6 +464,7 @@ int folio__job_add_asset(folio_job *job, const char *url,
         free(old->url);
         free(old->media_type);
         free(old->data);
+        free(old->key);
         *old = a;
     } else {
         if (folio__grow((void **)&job->assets, &job->cap_assets,
@@ -475,21 +482,117 @@ fail:
     return FOLIO_ENOMEM;
 }
 
-/* Copies rather than moves: a container with several articles imports
- * each one, and each document needs the resources the page carried. */
-int folio__job_attach_assets(folio_job *job, folio_doc *doc)
+/* The key two spellings of one resource share: the URL with its fragment
+ * dropped and every %XX escape decoded, so "a%20b.png" in a page matches
+ * "a b.png" in a container index, and "x.png#frag" matches "x.png".
+ * Comparing decoded forms could confuse "%2F" with "/"; no two real
+ * resources of one page differ only by that. malloc'd. */
+static char *asset_key(const char *url)
 {
-    if (job == NULL || doc == NULL)
-        return FOLIO_EINVALID;
+    size_t n = strcspn(url, "#");
+    char *k = malloc(n + 1);
+    size_t j = 0;
+
+    if (k == NULL)
+        return NULL;
+    if (strncmp(url, "data:", 5) == 0)
+        n = strlen(url); /* '#' is data there, not a fragment */
+    for (size_t i = 0; i < n; i++) {
+        if (url[i] == '%' && i + 2 < n && isxdigit((unsigned char)url[i + 1])
+            && isxdigit((unsigned char)url[i + 2])) {
+            char hex[3] = { url[i + 1], url[i + 2], '\0' };
+            k[j++] = (char)strtol(hex, NULL, 16);
+            i += 2;
+        } else {
+            k[j++] = url[i];
+        }
+    }
+    k[j] = '\0';
+    return k;
+}
+
+static uint64_t key_hash(const char *s)
+{
+    uint64_t h = 14695981039346656037u;
+
+    for (; *s != '\0'; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211u;
+    return h;
+}
+
+/* A resource a saved page carries may be named relative to the page (a
+ * "complete" save's page_files/x.png); the page's own links are resolved
+ * against its base, so the assets are too, once per import. */
+int folio__job_assets_index(folio_job *job, const char *base)
+{
+    free(job->slots);
+    job->slots = NULL;
+    job->n_slots = 0;
+    if (job->n_assets == 0)
+        return FOLIO_OK;
+
+    size_t n = 16;
+    while (n < job->n_assets * 2)
+        n *= 2;
+    job->slots = malloc(n * sizeof *job->slots);
+    if (job->slots == NULL)
+        return FOLIO_ENOMEM;
+    for (size_t i = 0; i < n; i++)
+        job->slots[i] = SIZE_MAX;
+    job->n_slots = n;
+
     for (size_t i = 0; i < job->n_assets; i++) {
-        const job_asset *a = &job->assets[i];
-        int rc = folio_doc_add_asset(doc, a->url, a->media_type, a->data,
-                                     a->len);
-        if (rc < 0)
-            return folio__job_error(job, rc, "cannot attach resource %s: %s",
-                                    a->url, folio_status_str(rc));
+        job_asset *a = &job->assets[i];
+        bool dropped = false;
+        char *abs = folio__url_resolve(base, a->url, &dropped);
+
+        free(a->key);
+        a->key = NULL;
+        if (abs == NULL) {
+            if (dropped)
+                continue;
+            return FOLIO_ENOMEM;
+        }
+        a->key = asset_key(abs);
+        free(abs);
+        if (a->key == NULL)
+            return FOLIO_ENOMEM;
+        size_t s = (size_t)key_hash(a->key) & (n - 1);
+        while (job->slots[s] != SIZE_MAX)
+            s = (s + 1) & (n - 1);
+        job->slots[s] = i;
     }
     return FOLIO_OK;
+}
+
+bool folio__job_asset_lookup(const folio_job *job, const char *url,
+                             const char **media_type,
+                             const unsigned char **data, size_t *len)
+{
+    if (job == NULL || job->n_slots == 0 || url == NULL)
+        return false;
+
+    char *key = asset_key(url);
+    bool found = false;
+
+    if (key == NULL)
+        return false;
+    size_t s = (size_t)key_hash(key) & (job->n_slots - 1);
+    for (; job->slots[s] != SIZE_MAX; s = (s + 1) & (job->n_slots - 1)) {
+        const job_asset *a = &job->assets[job->slots[s]];
+        if (a->key != NULL && strcmp(a->key, key) == 0) {
+            if (media_type != NULL)
+                *media_type = a->media_type;
+            if (data != NULL)
+                *data = a->data;
+            if (len != NULL)
+                *len = a->len;
+            found = true;
+            break;
+        }
+    }
+    free(key);
+    return found;
 }
 
 /* ------------------------------------------------------------------ */
@@ -603,8 +706,7 @@ int folio_job_import_html(folio_job *job, const folio_html_input *in)
     if (doc == NULL)
         return folio__job_error(job, FOLIO_ENOTFOUND,
                                 "no article content found");
-    if ((rc = folio__job_attach_assets(job, doc)) < 0 ||
-        (rc = folio__job_add_doc(job, doc)) < 0) {
+    if ((rc = folio__job_add_doc(job, doc)) < 0) {
         folio_doc_free(doc);
         return rc;
     }

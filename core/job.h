@@ -6,6 +6,8 @@
 #include "folio/folio.h"
 #include "folio/plugin.h"
 
+#include <stdbool.h>
+
 /* Records an error on the job ("INPUT: [plugin: ]message"); the first one
  * wins. Returns `code`. `job` may be NULL (then nothing is recorded). */
 int folio__job_error(folio_job *job, int code, const char *fmt, ...)
@@ -25,8 +27,17 @@ const folio_job_options *folio__job_options(const folio_job *job);
  * successful call. */
 int folio__job_add_doc(folio_job *job, folio_doc *doc);
 
-/* Moves the assets added so far with host->add_asset into `doc`. */
-int folio__job_attach_assets(folio_job *job, folio_doc *doc);
+/* Indexes the assets added so far with host->add_asset by their URL
+ * resolved against `base` (NULL: as given), for folio__job_asset_lookup.
+ * Returns FOLIO_OK or FOLIO_ENOMEM. */
+int folio__job_assets_index(folio_job *job, const char *base);
+
+/* Finds the asset an absolute URL names (as indexed last); fragments and
+ * %XX escapes do not matter. The out pointers (each may be NULL) borrow
+ * the job's copy. */
+bool folio__job_asset_lookup(const folio_job *job, const char *url,
+                             const char **media_type,
+                             const unsigned char **data, size_t *len);
 
 /* Number of notes and note `i` (for -v). */
 size_t folio__job_note_count(const folio_job *job);

@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "folio/folio.h"
+#include "names.h"
 
 /* The libxml2 version for --version, when the build gives this program
  * libxml2's headers (and so links it). */
@@ -54,6 +55,12 @@ enum { EXIT_CONVERTED = 0, EXIT_SOME_FAILED = 1, EXIT_USAGE = 2 };
 /* Most threads --jobs starts. */
 #define MAX_JOBS 256
 
+/* Most files taken from the folders given as inputs. */
+#define MAX_WALK_FILES 100000
+
+/* Bytes of a file in a folder input that decide whether it is a page. */
+#define SNIFF_BYTES 65536
+
 /* ------------------------------------------------------------------ */
 /* Messages                                                           */
 /* ------------------------------------------------------------------ */
@@ -65,11 +72,40 @@ static int verbosity;
  * by the main thread in input order; NULL: straight to stderr. */
 static _Thread_local FILE *message_log;
 
+/* The last error reported by this thread, "FILE: message", for the
+ * summary of failed inputs at the end of a run. */
+static _Thread_local char last_error[512];
+
+/* A progress line is on the terminal (main thread only): clear it before
+ * anything else is printed. */
+static bool progress_shown;
+
+static void clear_progress(void)
+{
+    if (progress_shown) {
+        fputs("\r\033[K", stderr);
+        progress_shown = false;
+    }
+}
+
 static void vsay(const char *kind, const char *file, const char *fmt,
                  va_list ap)
 {
     FILE *f = message_log != NULL ? message_log : stderr;
 
+    if (kind == NULL) {
+        va_list copy;
+        int n = snprintf(last_error, sizeof last_error, "%s%s",
+                         file != NULL ? file : "", file != NULL ? ": " : "");
+
+        va_copy(copy, ap);
+        if (n >= 0 && (size_t)n < sizeof last_error)
+            vsnprintf(last_error + n, sizeof last_error - (size_t)n, fmt,
+                      copy);
+        va_end(copy);
+    }
+    if (f == stderr)
+        clear_progress();
     fputs(PROG ": ", f);
     if (kind != NULL)
         fprintf(f, "%s: ", kind);
@@ -149,6 +185,10 @@ typedef struct cli {
     char **inputs;
     size_t n_inputs;
     unsigned jobs;            /* --jobs; 0: the number of online cores */
+    const char *assets;       /* --assets DIR, or NULL */
+    bool no_assets;           /* --no-assets */
+    char **walked;            /* inputs after expanding folders (owned) */
+    size_t n_walked;
 } cli;
 
 enum {
@@ -163,6 +203,8 @@ enum {
     OPT_HELP_PLUGIN,
     OPT_FRONT_MATTER,
     OPT_TAG,
+    OPT_ASSETS,
+    OPT_NO_ASSETS,
 };
 
 static const struct option long_options[] = {
@@ -181,6 +223,8 @@ static const struct option long_options[] = {
     { "help-plugin", required_argument, NULL, OPT_HELP_PLUGIN },
     { "front-matter", optional_argument, NULL, OPT_FRONT_MATTER },
     { "tag", required_argument, NULL, OPT_TAG },
+    { "assets", required_argument, NULL, OPT_ASSETS },
+    { "no-assets", no_argument, NULL, OPT_NO_ASSETS },
     { "jobs", required_argument, NULL, 'j' },
     { "help", no_argument, NULL, 'h' },
     { "quiet", no_argument, NULL, 'q' },
@@ -192,17 +236,19 @@ static const char help_text[] =
     "Usage: " PROG " [OPTIONS] [INPUT ...]\n"
     "Convert web articles (HTML pages) into clean documents.\n"
     "\n"
-    "INPUT is a file, or '-' for standard input (the default when no INPUT\n"
-    "is given). The result goes to standard output unless -o is given.\n"
+    "INPUT is a file, a folder (every page in it), or '-' for standard\n"
+    "input (the default when no INPUT is given). Pages may be HTML or\n"
+    "saved pages: MHTML, \"Web Page, Complete\", SingleFile, WARC. The\n"
+    "result goes to standard output unless -o is given.\n"
     "\n"
     "Options:\n"
     "  -t, --to FORMAT         output format (default: markdown)\n"
     "  -f, --from FORMAT       input format (default: detected from the\n"
     "                          input's bytes)\n"
-    "  -o, --output PATH       write to file PATH, or into folder PATH as\n"
-    "                          <input name>.<extension>; with several\n"
-    "                          inputs PATH must be a folder (a trailing '/'\n"
-    "                          creates it); '-' is standard output\n"
+    "  -o, --output PATH       write to file PATH when one document\n"
+    "                          results, else into folder PATH (created)\n"
+    "                          as <title>.<extension>; a trailing '/'\n"
+    "                          makes PATH a folder; '-' is standard output\n"
     "  -O, --option KEY=VALUE  set an option of the input or output plugin\n"
     "                          (repeatable; --list-plugins lists them)\n"
     "      --base-url URL      resolve relative links against URL\n"
@@ -216,6 +262,10 @@ static const char help_text[] =
     "                          (repeatable; same as -O tag=TAG,...)\n"
     "      --force             let outputs written into a folder replace\n"
     "                          existing files (default: add -2, -3, ...)\n"
+    "      --assets DIR        save the images a saved page carries in DIR\n"
+    "                          and link to them there (default with -o:\n"
+    "                          'assets' beside the output)\n"
+    "      --no-assets         save no images; keep their original URLs\n"
     "      --plugin-dir DIR    search DIR for plugins first (repeatable)\n"
     "      --no-default-plugins\n"
     "                          search only --plugin-dir folders and\n"
@@ -245,6 +295,9 @@ static void cli_free(cli *c)
     free(c->opts);
     free(c->dirs);
     free(c->tags);
+    for (size_t i = 0; i < c->n_walked; i++)
+        free(c->walked[i]);
+    free(c->walked);
 }
 
 /* Returns `arr` (of `size`-byte items) grown to hold n + 1 items, or NULL
@@ -374,6 +427,16 @@ static int parse_args(cli *c, int argc, char **argv)
             c->tags = t;
             break;
         }
+        case OPT_ASSETS:
+            if (*optarg == '\0') {
+                usage_error("--assets: empty path");
+                return EXIT_USAGE;
+            }
+            c->assets = optarg;
+            break;
+        case OPT_NO_ASSETS:
+            c->no_assets = true;
+            break;
         case 'h':
             c->show_help = true;
             break;
@@ -388,6 +451,10 @@ static int parse_args(cli *c, int argc, char **argv)
             fputs("Try '" PROG " --help' for more information.\n", stderr);
             return EXIT_USAGE;
         }
+    }
+    if (c->assets != NULL && c->no_assets) {
+        usage_error("--assets and --no-assets contradict each other");
+        return EXIT_USAGE;
     }
     c->inputs = argv + optind;
     c->n_inputs = (size_t)(argc - optind);
@@ -1180,6 +1247,34 @@ static int place_noclobber(const char *tmp, const char *dest)
     return 0;
 }
 
+/* Creates `path` and its missing parents, like mkdir -p. */
+static int make_dirs(const char *path)
+{
+    char *p = strdup(path);
+    int rc = 0;
+
+    if (p == NULL) {
+        errno = ENOMEM;
+        return -1;
+    }
+    for (char *s = p + 1; ; s++) {
+        if (*s == '/' || *s == '\0') {
+            char saved = *s;
+
+            *s = '\0';
+            if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+                rc = -1;
+                break;
+            }
+            *s = saved;
+            if (saved == '\0')
+                break;
+        }
+    }
+    free(p);
+    return rc;
+}
+
 /* ------------------------------------------------------------------ */
 /* The run                                                            */
 /* ------------------------------------------------------------------ */
@@ -1192,6 +1287,8 @@ typedef struct run {
     const folio_plugin *out, *in;
     const folio_plugin *fm; /* writes the front matter, or NULL */
     const char *ext;     /* extension of output files, without the dot */
+    bool embeds;         /* the output carries its assets (EPUB) */
+    bool progress;       /* show a progress line on stderr */
     out_mode mode;
     char **claimed;      /* paths written in this run (TO_DIR) */
     size_t n_claimed;
@@ -1239,21 +1336,6 @@ static char *input_stem(const char *input)
     if (dot == NULL || dot == base)
         return strdup(base);
     return strndup(base, (size_t)(dot - base));
-}
-
-/* Splits "dir/name.ext" (-o FILE) into a stem and extension for numbered
- * names: "out.md" -> "out", "md". */
-static void split_ext(const char *base, char **stem, const char **ext)
-{
-    const char *dot = strrchr(base, '.');
-
-    if (dot == NULL || dot == base) {
-        *stem = strdup(base);
-        *ext = NULL;
-    } else {
-        *stem = strndup(base, (size_t)(dot - base));
-        *ext = dot + 1;
-    }
 }
 
 /*
@@ -1325,9 +1407,30 @@ fail:
     return -1;
 }
 
-/* Writes output `i` of `n` of one input to its destination. */
+/* The name an output file gets in a folder: the slug of the document's
+ * title, else the input's name (numbered when the input holds several
+ * documents). malloc'd. */
+static char *output_stem(const char *input, const char *slug, size_t i,
+                         size_t n)
+{
+    char *stem, *numbered;
+
+    if (slug != NULL)
+        return strdup(slug);
+    stem = input_stem(input);
+    if (stem == NULL || n <= 1)
+        return stem;
+    numbered = malloc(strlen(stem) + 24);
+    if (numbered != NULL)
+        sprintf(numbered, "%s-%zu", stem, i + 1);
+    free(stem);
+    return numbered;
+}
+
+/* Writes output `i` of `n` of one input to its destination. With -o FILE
+ * and an input holding several documents, FILE becomes a folder. */
 static int emit(run *r, const char *input, const char *label,
-                const membuf *m, size_t i, size_t n)
+                const membuf *m, const char *slug, size_t i, size_t n)
 {
     const char *output = r->c->output;
     char *dir = NULL, *stem = NULL, *tmp = NULL;
@@ -1344,32 +1447,28 @@ static int emit(run *r, const char *input, const char *label,
         return 0;
     }
 
-    if (r->mode == TO_FILE) {
+    if (r->mode == TO_FILE && n == 1) {
         dir = dir_of(output);
-        if (n > 1) {
-            const char *slash = strrchr(output, '/');
-
-            split_ext(slash != NULL ? slash + 1 : output, &stem, &ext);
-        }
     } else {
-        dir = strdup(output);
-        stem = input_stem(input);
-    }
-    if (dir == NULL || ((n > 1 || r->mode == TO_DIR) && stem == NULL)) {
-        error_at(label, "out of memory");
-        goto done;
-    }
-    if (n > 1) {
-        /* Several documents from one input: STEM-1, STEM-2, ... */
-        char *numbered = malloc(strlen(stem) + 24);
+        struct stat st;
 
-        if (numbered == NULL) {
-            error_at(label, "out of memory");
+        if (r->mode == TO_FILE && stat(output, &st) == 0 &&
+            !S_ISDIR(st.st_mode)) {
+            error_at(label, "holds %zu documents, but -o %s is a file; "
+                     "name a folder", n, output);
             goto done;
         }
-        sprintf(numbered, "%s-%zu", stem, i + 1);
-        free(stem);
-        stem = numbered;
+        if (r->mode == TO_FILE && make_dirs(output) != 0) {
+            error_at(label, "cannot create the folder %s: %s", output,
+                     strerror(errno));
+            goto done;
+        }
+        dir = strdup(output);
+        stem = output_stem(input, slug, i, n);
+    }
+    if (dir == NULL || (stem == NULL && !(r->mode == TO_FILE && n == 1))) {
+        error_at(label, "out of memory");
+        goto done;
     }
 
     if (write_temp(dir, m->p, m->len, &tmp) != 0) {
@@ -1458,15 +1557,173 @@ static int write_doc(const run *r, folio_job *job, const folio_doc *doc,
     return plugin_write(job, r->out, doc, membuf_write, m);
 }
 
+/* An image to save beside the outputs (--assets). */
+typedef struct saved_asset {
+    char *path;
+    unsigned char *data; /* a copy: the job is gone when it is written */
+    size_t len;
+} saved_asset;
+
 /* One input converted but not yet written out (see convert, emit_all). */
 typedef struct converted {
     membuf *outs;        /* ndocs outputs */
+    char **slugs;        /* ndocs title slugs, each may be NULL */
     size_t ndocs;
+    saved_asset *assets; /* images the outputs link to, to save first */
+    size_t n_assets;
+    char *assets_dir;
     int rc;              /* convert's result */
     char *log;           /* --jobs: the messages, printed before emitting */
     size_t log_len;
     bool ready;          /* --jobs: a worker finished it */
+    char *reason;        /* why convert failed ("FILE: message"), or NULL */
 } converted;
+
+/* The folder the documents of an input holding `ndocs` go into, which
+ * their links are relative to; NULL for standard output. malloc'd. */
+static char *docs_dir(const run *r, size_t ndocs)
+{
+    if (r->mode == TO_STDOUT)
+        return NULL;
+    if (r->mode == TO_FILE && ndocs == 1)
+        return dir_of(r->c->output);
+    return strdup(r->c->output);
+}
+
+/* "name.ext" with "-K" before the extension, for two different images
+ * of one document whose bytes are equal. malloc'd. */
+static char *numbered_name(const char *name, unsigned k)
+{
+    const char *dot = strrchr(name, '.');
+    size_t stem = dot != NULL ? (size_t)(dot - name) : strlen(name);
+    char *out = malloc(strlen(name) + 16);
+
+    if (out != NULL)
+        sprintf(out, "%.*s-%u%s", (int)stem, name, k,
+                dot != NULL ? dot : "");
+    return out;
+}
+
+/* Records `path` with a copy of the bytes in cv, once per path. */
+static int keep_asset(converted *cv, char *path, const folio_asset *a)
+{
+    saved_asset *v;
+
+    for (size_t i = 0; i < cv->n_assets; i++) {
+        if (strcmp(cv->assets[i].path, path) == 0) {
+            free(path);
+            return 0;
+        }
+    }
+    v = grow_array(cv->assets, cv->n_assets, sizeof *v);
+    if (v == NULL) {
+        free(path);
+        return -1;
+    }
+    cv->assets = v;
+    v = &cv->assets[cv->n_assets];
+    v->path = path;
+    v->len = a->len;
+    v->data = malloc(a->len > 0 ? a->len : 1);
+    if (v->data == NULL) {
+        free(path);
+        return -1;
+    }
+    if (a->len > 0)
+        memcpy(v->data, a->data, a->len);
+    cv->n_assets++;
+    return 0;
+}
+
+/*
+ * --assets: names a file for each image the documents carry, points the
+ * documents at it (relative to where they are written) and keeps the
+ * bytes in cv for emit_all to save. Nothing happens for standard output
+ * without --assets, with --no-assets, or for an output that embeds its
+ * assets. Returns 0 or -1 (out of memory, reported).
+ */
+static int localize_assets(const run *r, const char *label, folio_job *job,
+                           converted *cv)
+{
+    const cli *c = r->c;
+    size_t ndocs = folio_job_doc_count(job), total = 0;
+    char *ddir = NULL, *adir = NULL, *prefix = NULL;
+    int rc = -1;
+
+    for (size_t i = 0; i < ndocs; i++)
+        total += folio_doc_asset_count(folio_job_doc(job, i));
+    if (total == 0 || c->no_assets || r->embeds ||
+        (r->mode == TO_STDOUT && c->assets == NULL))
+        return 0;
+
+    ddir = docs_dir(r, ndocs);
+    adir = c->assets != NULL ? strdup(c->assets) : join_path(ddir, "assets");
+    if (adir == NULL)
+        goto done;
+    if (ddir != NULL) {
+        prefix = cli_relpath(adir, ddir);
+    } else {
+        /* Standard output: links as the user spelled the folder. */
+        prefix = strdup(adir);
+        while (prefix != NULL && strlen(prefix) > 1 &&
+               prefix[strlen(prefix) - 1] == '/')
+            prefix[strlen(prefix) - 1] = '\0';
+    }
+    if (prefix == NULL)
+        goto done;
+
+    for (size_t i = 0; i < ndocs; i++) {
+        folio_doc *doc = folio_job_doc(job, i);
+
+        for (size_t k = 0; k < folio_doc_asset_count(doc); k++) {
+            const folio_asset *a = folio_doc_asset_at(doc, k);
+            char *url = strdup(a->url), *name = NULL, *link = NULL;
+            int ren = FOLIO_EINVALID;
+
+            if (url != NULL)
+                name = cli_asset_name(url, a->media_type, a->data, a->len);
+            for (unsigned n = 1; name != NULL && ren == FOLIO_EINVALID &&
+                                 n < 100; n++) {
+                if (n > 1) {
+                    char *other = numbered_name(name, n);
+                    free(name);
+                    name = other;
+                    if (name == NULL)
+                        break;
+                }
+                free(link);
+                link = prefix[0] != '\0' ? join_path(prefix, name)
+                                         : strdup(name);
+                if (link == NULL)
+                    break;
+                ren = folio_doc_rename_asset(doc, url, link);
+            }
+            free(url);
+            free(link);
+            if (ren == FOLIO_OK && keep_asset(cv, join_path(adir, name),
+                                              folio_doc_asset_at(doc, k)) < 0)
+                ren = FOLIO_ENOMEM;
+            free(name);
+            if (ren != FOLIO_OK) {
+                error_at(label, "cannot name the images to save: %s",
+                         folio_status_str(ren == FOLIO_EINVALID
+                                              ? FOLIO_EINVALID
+                                              : FOLIO_ENOMEM));
+                goto done;
+            }
+        }
+    }
+    cv->assets_dir = adir;
+    adir = NULL;
+    rc = 0;
+done:
+    if (rc != 0 && adir == NULL && cv->assets_dir == NULL)
+        error_at(label, "out of memory");
+    free(ddir);
+    free(adir);
+    free(prefix);
+    return rc;
+}
 
 /*
  * Converts one input into memory: on success cv holds the outputs, for
@@ -1541,10 +1798,16 @@ static int convert(const run *r, const char *input, converted *cv)
         goto done;
     }
     outs = calloc(ndocs, sizeof *outs);
-    if (outs == NULL) {
+    cv->slugs = calloc(ndocs, sizeof *cv->slugs);
+    if (outs == NULL || cv->slugs == NULL) {
         error_at(label, "out of memory");
         goto done;
     }
+    cv->ndocs = ndocs; /* so free_converted frees the slugs */
+    for (size_t i = 0; i < ndocs; i++)
+        cv->slugs[i] = cli_slug(folio_doc_meta(folio_job_doc(job, i))->title);
+    if (localize_assets(r, label, job, cv) != 0)
+        goto done;
     for (size_t i = 0; i < ndocs; i++) {
         if (write_doc(r, job, folio_job_doc(job, i), &outs[i]) < 0) {
             const char *e = folio_job_error(job);
@@ -1579,8 +1842,93 @@ static void free_converted(converted *cv)
     for (size_t i = 0; cv->outs != NULL && i < cv->ndocs; i++)
         free(cv->outs[i].p);
     free(cv->outs);
+    for (size_t i = 0; cv->slugs != NULL && i < cv->ndocs; i++)
+        free(cv->slugs[i]);
+    free(cv->slugs);
+    for (size_t i = 0; i < cv->n_assets; i++) {
+        free(cv->assets[i].path);
+        free(cv->assets[i].data);
+    }
+    free(cv->assets);
+    free(cv->assets_dir);
+    free(cv->reason);
     free(cv->log);
     memset(cv, 0, sizeof *cv);
+}
+
+/* True when file `path` holds exactly `len` bytes equal to `data`. */
+static bool same_content(const char *path, const unsigned char *data,
+                         size_t len)
+{
+    unsigned char buf[65536];
+    struct stat st;
+    size_t off = 0;
+    bool same = false;
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+
+    if (fd < 0)
+        return false;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+        (size_t)st.st_size != len)
+        goto done;
+    while (off < len) {
+        ssize_t got = read(fd, buf, sizeof buf);
+
+        if (got <= 0 || (size_t)got > len - off ||
+            memcmp(buf, data + off, (size_t)got) != 0)
+            goto done;
+        off += (size_t)got;
+    }
+    same = true;
+done:
+    close(fd);
+    return same;
+}
+
+/* Saves one image. A file already there with the same bytes is the same
+ * image (the names come from the bytes): nothing to do. Other bytes
+ * under that name are the user's, kept unless --force. */
+static int save_asset(const run *r, const char *label, const saved_asset *a)
+{
+    char *dir = dir_of(a->path), *tmp = NULL;
+    struct stat st;
+    int rc = -1;
+
+    if (dir == NULL) {
+        error_at(label, "out of memory");
+        return -1;
+    }
+    if (lstat(a->path, &st) == 0) {
+        if (same_content(a->path, a->data, a->len)) {
+            rc = 0;
+            goto done;
+        }
+        if (!r->c->force) {
+            error_at(label, "%s exists with other content; not replaced "
+                     "(--force replaces it)", a->path);
+            goto done;
+        }
+    }
+    if (write_temp(dir, (const char *)a->data, a->len, &tmp) != 0) {
+        error_at(label, "cannot write in %s: %s", dir, strerror(errno));
+        goto done;
+    }
+    if (r->c->force ? rename(tmp, a->path) == 0
+                    : place_noclobber(tmp, a->path) == 0) {
+        note_at(label, "saved %s", a->path);
+        rc = 0;
+    } else if (errno == EEXIST && same_content(a->path, a->data, a->len)) {
+        unlink(tmp);  /* another run saved the same image meanwhile */
+        rc = 0;
+    } else {
+        error_at(label, "%s: %s", a->path, strerror(errno));
+        unlink(tmp);
+    }
+done:
+    set_pending_tmp(NULL);
+    free(tmp);
+    free(dir);
+    return rc;
 }
 
 /* Prints cv's messages, writes its outputs and frees it. Returns 0 or -1
@@ -1589,10 +1937,20 @@ static int emit_all(run *r, const char *input, converted *cv)
 {
     int rc = cv->rc;
 
-    if (cv->log_len > 0)
+    if (cv->log_len > 0) {
+        clear_progress();
         fwrite(cv->log, 1, cv->log_len, stderr);
+    }
+    if (rc == 0 && cv->n_assets > 0 && make_dirs(cv->assets_dir) != 0) {
+        error_at(input, "cannot create the folder %s: %s", cv->assets_dir,
+                 strerror(errno));
+        rc = -1;
+    }
+    for (size_t i = 0; rc == 0 && i < cv->n_assets; i++)
+        rc = save_asset(r, input, &cv->assets[i]);
     for (size_t i = 0; rc == 0 && i < cv->ndocs; i++) {
-        if (emit(r, input, input, &cv->outs[i], i, cv->ndocs) != 0) {
+        if (emit(r, input, input, &cv->outs[i], cv->slugs[i], i,
+                 cv->ndocs) != 0) {
             rc = -1;
             if (r->stdout_broken)
                 break;
@@ -1641,7 +1999,10 @@ static void *pool_worker(void *arg)
         cv = &p->cv[i];
         log = open_memstream(&cv->log, &cv->log_len);
         message_log = log;
+        last_error[0] = '\0';
         cv->rc = convert(p->r, p->r->c->inputs[i], cv);
+        if (cv->rc != 0)
+            cv->reason = strdup(last_error);
         message_log = NULL;
         if (log == NULL) {
             /* No log: the messages went straight to stderr. */
@@ -1660,6 +2021,57 @@ static void *pool_worker(void *arg)
     }
 }
 
+/* The failed inputs of a run, listed again at its end. */
+typedef struct failures {
+    char **why;
+    size_t n;
+} failures;
+
+static void add_failure(failures *f, char *why)
+{
+    char **v;
+
+    if (why == NULL)
+        return;
+    if ((v = grow_array(f->why, f->n, sizeof *v)) == NULL) {
+        free(why);
+        return;
+    }
+    f->why = v;
+    f->why[f->n++] = why;
+}
+
+/* After a run of several inputs, the ones that failed and why, so a long
+ * run's failures need not be searched for among its messages. */
+static void report_failures(failures *f, size_t inputs)
+{
+    if (f->n > 0 && inputs > 1) {
+        error_at(NULL, "%zu of %zu inputs failed:", f->n, inputs);
+        for (size_t i = 0; i < f->n; i++)
+            fprintf(stderr, "  %s\n", f->why[i]);
+    }
+    for (size_t i = 0; i < f->n; i++)
+        free(f->why[i]);
+    free(f->why);
+}
+
+/* "[3/12] saved/page.html" on the terminal while a long run goes on. */
+static void show_progress(const run *r, size_t i, size_t n,
+                          const char *input)
+{
+    size_t len = strlen(input);
+
+    if (!r->progress)
+        return;
+    clear_progress();
+    if (len > 60)
+        fprintf(stderr, "[%zu/%zu] ...%s", i + 1, n, input + len - 57);
+    else
+        fprintf(stderr, "[%zu/%zu] %s", i + 1, n, input);
+    fflush(stderr);
+    progress_shown = true;
+}
+
 /* Converts every input with `jobs` threads (none when jobs is 1: then
  * all in this thread). Returns 0, or -1 when some input failed. */
 static int convert_all(run *r, unsigned jobs)
@@ -1667,6 +2079,7 @@ static int convert_all(run *r, unsigned jobs)
     const cli *c = r->c;
     pool p;
     pthread_t *tid;
+    failures fails = { NULL, 0 };
     unsigned started = 0;
     int status = 0;
     size_t i;
@@ -1695,17 +2108,29 @@ static int convert_all(run *r, unsigned jobs)
 
     for (i = 0; i < p.n; i++) {
         converted *cv = &p.cv[i];
+        char *reason;
 
+        show_progress(r, i, p.n, c->inputs[i]);
         if (started == 0) {
+            last_error[0] = '\0';
             cv->rc = convert(r, c->inputs[i], cv);
+            if (cv->rc != 0)
+                cv->reason = strdup(last_error);
         } else {
             pthread_mutex_lock(&p.mu);
             while (!cv->ready)
                 pthread_cond_wait(&p.done_cond, &p.mu);
             pthread_mutex_unlock(&p.mu);
         }
-        if (emit_all(r, c->inputs[i], cv) != 0)
+        reason = cv->reason;
+        cv->reason = NULL;
+        last_error[0] = '\0';
+        if (emit_all(r, c->inputs[i], cv) != 0) {
             status = -1;
+            add_failure(&fails, reason != NULL ? reason : strdup(last_error));
+        } else {
+            free(reason);
+        }
 
         pthread_mutex_lock(&p.mu);
         p.written = i + 1;
@@ -1716,6 +2141,9 @@ static int convert_all(run *r, unsigned jobs)
         if (r->stdout_broken)
             break;
     }
+    clear_progress();
+    /* A closed standard output stopped the run: one message said so. */
+    report_failures(&fails, r->stdout_broken ? 0 : p.n);
     for (unsigned k = 0; k < started; k++)
         pthread_join(tid[k], NULL);
     /* Stopped early: drop what the workers converted meanwhile. */
@@ -1729,32 +2157,132 @@ static int convert_all(run *r, unsigned jobs)
     return status;
 }
 
-/* Creates `path` and its missing parents, like mkdir -p. */
-static int make_dirs(const char *path)
+/* True when the first bytes of `path` look like a page some input plugin
+ * reads: a folder input skips its images, styles and scripts. */
+static bool looks_like_page(const folio_registry *reg, const char *path)
 {
-    char *p = strdup(path);
-    int rc = 0;
+    unsigned char *buf = malloc(SNIFF_BYTES);
+    ssize_t got = -1;
+    bool page = false;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
 
-    if (p == NULL) {
-        errno = ENOMEM;
-        return -1;
+    if (fd >= 0 && buf != NULL)
+        got = read(fd, buf, SNIFF_BYTES);
+    if (fd >= 0)
+        close(fd);
+    for (size_t i = 0; got > 0 && !page && i < folio_registry_count(reg);
+         i++) {
+        const folio_plugin *p = folio_registry_at(reg, i);
+
+        /* 50: at least a fragment that starts with an HTML tag. */
+        page = p->kind == FOLIO_PLUGIN_INPUT &&
+               p->input->probe(buf, (size_t)got) >= 50;
     }
-    for (char *s = p + 1; ; s++) {
-        if (*s == '/' || *s == '\0') {
-            char saved = *s;
+    free(buf);
+    return page;
+}
 
-            *s = '\0';
-            if (mkdir(p, 0777) != 0 && errno != EEXIST) {
-                rc = -1;
-                break;
-            }
-            *s = saved;
-            if (saved == '\0')
-                break;
+/* The page a "Web Page, Complete" resource folder X_files belongs to
+ * (X.html or X.htm beside it), or NULL. malloc'd. */
+static char *page_of_files_dir(const char *dir)
+{
+    static const char *const exts[] = { ".html", ".htm", ".xhtml" };
+    size_t n = strlen(dir);
+    struct stat st;
+
+    while (n > 1 && dir[n - 1] == '/')
+        n--;
+    if (n < 6 || strncmp(dir + n - 6, "_files", 6) != 0)
+        return NULL;
+    for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++) {
+        char *page = malloc(n + 8);
+
+        if (page == NULL)
+            return NULL;
+        sprintf(page, "%.*s%s", (int)(n - 6), dir, exts[i]);
+        if (stat(page, &st) == 0 && S_ISREG(st.st_mode))
+            return page;
+        free(page);
+    }
+    return NULL;
+}
+
+/* Folders among the inputs stand for the pages in them, in name order
+ * (their subfolders too, except a saved page's X_files folder, which is
+ * read with the page); an X_files folder given on its own stands for its
+ * page. Returns EXIT_CONVERTED or an exit status (reported). */
+static int expand_inputs(cli *c, const folio_registry *reg)
+{
+    char **list = NULL;
+    size_t n = 0;
+    bool any_dir = false;
+    struct stat st;
+
+    for (size_t i = 0; i < c->n_inputs && !any_dir; i++)
+        any_dir = strcmp(c->inputs[i], "-") != 0 &&
+                  stat(c->inputs[i], &st) == 0 && S_ISDIR(st.st_mode);
+    if (!any_dir)
+        return EXIT_CONVERTED;
+
+    for (size_t i = 0; i < c->n_inputs; i++) {
+        const char *in = c->inputs[i];
+        char **files = NULL, *page = NULL;
+        size_t nf = 0, before = n;
+
+        if (strcmp(in, "-") == 0 || stat(in, &st) != 0 ||
+            !S_ISDIR(st.st_mode) || (page = page_of_files_dir(in)) != NULL) {
+            char **grown = grow_array(list, n, sizeof *list);
+
+            if (grown == NULL || (page == NULL && (page = strdup(in)) == NULL))
+                goto nomem;
+            list = grown;
+            list[n++] = page;
+            continue;
         }
+        if (cli_list_files(in, MAX_WALK_FILES, &files, &nf) != 0) {
+            error_at(in, "cannot list the folder: %s",
+                     errno == E2BIG ? "too many files" : strerror(errno));
+            goto fail;
+        }
+        for (size_t k = 0; k < nf; k++) {
+            char **grown;
+
+            if (!looks_like_page(reg, files[k])) {
+                note_at(files[k], "skipped: not a page");
+                free(files[k]);
+                continue;
+            }
+            if ((grown = grow_array(list, n, sizeof *list)) == NULL) {
+                for (; k < nf; k++)
+                    free(files[k]);
+                free(files);
+                goto nomem;
+            }
+            list = grown;
+            list[n++] = files[k];
+        }
+        free(files);
+        if (n == before)
+            warn_at(in, "no page found in this folder");
     }
-    free(p);
-    return rc;
+    if (n == 0) {
+        error_at(NULL, "no page to convert");
+        free(list);
+        return EXIT_SOME_FAILED;
+    }
+    c->walked = list;
+    c->n_walked = n;
+    c->inputs = list;
+    c->n_inputs = n;
+    return EXIT_CONVERTED;
+
+nomem:
+    error_at(NULL, "out of memory");
+fail:
+    for (size_t i = 0; i < n; i++)
+        free(list[i]);
+    free(list);
+    return EXIT_SOME_FAILED;
 }
 
 /* Decides where outputs go. Returns EXIT_CONVERTED, or an exit status. */
@@ -1790,10 +2318,18 @@ static int choose_output(run *r)
         return EXIT_CONVERTED;
     }
     if (c->n_inputs > 1) {
-        usage_error("-o %s: with several inputs, -o must name a directory "
-                    "(end it with '/' to create it)",
-                    o);
-        return EXIT_USAGE;
+        /* Several inputs make several documents: a folder. */
+        if (exists) {
+            usage_error("-o %s: several inputs need a folder, and %s is "
+                        "a file", o, o);
+            return EXIT_USAGE;
+        }
+        if (make_dirs(o) != 0) {
+            error_at(o, "cannot create the directory: %s", strerror(errno));
+            return EXIT_SOME_FAILED;
+        }
+        r->mode = TO_DIR;
+        return EXIT_CONVERTED;
     }
     r->mode = TO_FILE;
     return EXIT_CONVERTED;
@@ -1905,6 +2441,11 @@ int main(int argc, char **argv)
                     r.out->output->extension[0] != '\0'
                 ? r.out->output->extension
                 : r.out->name;
+    r.embeds = r.out->output != NULL &&
+               (r.out->output->flags & FOLIO_OUTPUT_EMBEDS_ASSETS) != 0;
+    status = expand_inputs(&c, r.reg);
+    if (status != EXIT_CONVERTED)
+        goto done;
     status = choose_output(&r);
     if (status != EXIT_CONVERTED)
         goto done;
@@ -1916,6 +2457,10 @@ int main(int argc, char **argv)
     }
     if (c.jobs > c.n_inputs)
         c.jobs = (unsigned)c.n_inputs;
+    /* Progress only where a person watches and the documents do not go
+     * to the same terminal. */
+    r.progress = c.n_inputs > 1 && r.mode != TO_STDOUT && verbosity >= 0 &&
+                 isatty(STDERR_FILENO);
     for (size_t i = 0; i < c.n_inputs && r.stdin_reader == NULL; i++) {
         if (strcmp(c.inputs[i], "-") == 0)
             r.stdin_reader = c.inputs[i];

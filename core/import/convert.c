@@ -1406,15 +1406,106 @@ static xmlNodePtr picture_of(xmlNodePtr img)
     return dom_is(p, "picture") ? p : NULL;
 }
 
-/* Picks the URL of an image: the largest srcset candidate, else a usable
- * src, else the lazy-loading attributes, else a <picture> source. */
+static const char *const lazy_attrs[] = {
+    "data-src", "data-original", "data-lazy-src", "data-actualsrc",
+    "data-srv", "data-url", "data-img-src", "data-lazyload",
+    "data-backup", NULL
+};
+
+/* Resolves `ref` (`len` bytes) and keeps it in *out when the input
+ * carries that resource. Returns 1 when kept, 0 when not, or
+ * FOLIO_ENOMEM. */
+static int try_carried(conv *c, const char *ref, size_t len, char **out)
+{
+    char *r, *u;
+    bool dropped;
+
+    if (len == 0)
+        return 0;
+    if ((r = malloc(len + 1)) == NULL)
+        return FOLIO_ENOMEM;
+    memcpy(r, ref, len);
+    r[len] = '\0';
+    u = folio__url_resolve(c->base, r, &dropped);
+    free(r);
+    if (u == NULL)
+        return dropped ? 0 : FOLIO_ENOMEM;
+    if (!folio__job_asset_lookup(c->job, u, NULL, NULL, NULL)) {
+        free(u);
+        return 0;
+    }
+    *out = u;
+    return 1;
+}
+
+/* Each URL of a srcset (descriptors skipped), tried with try_carried. */
+static int try_carried_set(conv *c, const char *set, char **out)
+{
+    const char *p = set;
+    int rc = 0, budget = 64;
+
+    while (p != NULL && *p != '\0' && rc == 0 && budget-- > 0) {
+        const char *u;
+        size_t n;
+
+        while (is_ws((unsigned char)*p) || *p == ',')
+            p++;
+        u = p;
+        while (*p != '\0' && !is_ws((unsigned char)*p))
+            p++;
+        n = (size_t)(p - u);
+        while (n > 0 && u[n - 1] == ',')
+            n--;
+        rc = try_carried(c, u, n, out);
+        while (*p != '\0' && *p != ',')   /* the descriptors */
+            p++;
+    }
+    return rc;
+}
+
+static int try_carried_attr(conv *c, xmlNodePtr el, const char *name,
+                            char **out)
+{
+    const char *v = dom_attr(el, name);
+
+    return v != NULL ? try_carried(c, v, strlen(v), out) : 0;
+}
+
+/* A saved page carries the one image the browser showed, which need not
+ * be the candidate image_url() would pick from the markup: any candidate
+ * the input carries wins, so the output shows the picture that was
+ * saved. Returns 1 with *out set, 0 when none is carried, or an error. */
+static int carried_image(conv *c, xmlNodePtr img, char **out)
+{
+    xmlNodePtr pic, s;
+    int rc, budget = 64;
+
+    if ((rc = try_carried_attr(c, img, "src", out)) != 0
+        || (rc = try_carried_set(c, dom_attr(img, "srcset"), out)) != 0
+        || (rc = try_carried_set(c, dom_attr(img, "data-srcset"), out)) != 0)
+        return rc;
+    for (size_t k = 0; lazy_attrs[k] != NULL; k++)
+        if ((rc = try_carried_attr(c, img, lazy_attrs[k], out)) != 0)
+            return rc;
+    if ((pic = picture_of(img)) == NULL)
+        return 0;
+    for (s = pic->children; s != NULL && budget-- > 0;
+         s = next_in(s, pic, 0)) {
+        if (dom_is(s, "source")
+            && ((rc = try_carried_set(c, dom_attr(s, "srcset"), out)) != 0
+                || (rc = try_carried_set(c, dom_attr(s, "data-srcset"),
+                                         out)) != 0))
+            return rc;
+    }
+    return 0;
+}
+
+/* Picks the URL of an image: one the input carries, else the largest
+ * srcset candidate, else a usable src, else the lazy-loading attributes,
+ * else a <picture> source. */
 static int image_url(conv *c, xmlNodePtr img, char **out)
 {
-    static const char *const lazy[] = {
-        "data-src", "data-original", "data-lazy-src", "data-actualsrc",
-        "data-srv", "data-url", "data-img-src", "data-lazyload",
-        "data-backup", NULL
-    };
+    const char *const *lazy = lazy_attrs;
     const char *src = dom_attr(img, "src");
     const char *set = dom_attr(img, "srcset");
     char *u = NULL;
@@ -1422,7 +1513,11 @@ static int image_url(conv *c, xmlNodePtr img, char **out)
     bool dropped;
     size_t k;
 
+    int carried;
+
     *out = NULL;
+    if ((carried = carried_image(c, img, out)) != 0)
+        return carried < 0 ? carried : FOLIO_OK;
     if (set == NULL || *set == '\0')
         set = dom_attr(img, "data-srcset");
     if (set != NULL && *set != '\0') {

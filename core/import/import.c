@@ -256,6 +256,10 @@ int folio__import_html(folio_doc **out, folio_job *job,
     utf8 = NULL;
 
     base = folio__url_base(html, url, opts->base_url);
+    if (folio__job_assets_index(job, base) < 0) {
+        rc = folio__job_error(job, FOLIO_ENOMEM, "out of memory");
+        goto done;
+    }
     doc = folio_doc_new();
     if (doc == NULL) {
         rc = folio__job_error(job, FOLIO_ENOMEM, "out of memory");
@@ -295,6 +299,8 @@ int folio__import_html(folio_doc **out, folio_job *job,
                               "no article content found");
         goto done;
     }
+    if ((rc = folio__assets_attach(doc, job)) < 0)
+        goto done;
 
     /* Provenance. */
     source = FIELD(in, source);

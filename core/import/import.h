@@ -102,4 +102,11 @@ int folio__clean_whole(folio__extract_result *out, xmlDocPtr html,
 int folio__dom_to_doc(folio_doc *doc, xmlNodePtr root, const char *base_url,
                       folio_job *job);
 
+/* --- assets.c ---------------------------------------------------------- */
+
+/* Attaches to `doc` the resources its images and links name: the job's
+ * assets (indexed with folio__job_assets_index) and data: URI images.
+ * Returns FOLIO_OK, or FOLIO_ENOMEM/FOLIO_ELIMIT recorded on the job. */
+int folio__assets_attach(folio_doc *doc, folio_job *job);
+
 #endif

@@ -274,6 +274,17 @@ int folio_doc_add_asset(folio_doc *doc, const char *url,
                         const char *media_type, const unsigned char *data,
                         size_t len);
 
+/**
+ * Renames asset `url` to `new_url` (copied) and points every link, image
+ * and metadata image that named `url` at `new_url` instead: how a host
+ * makes a document refer to its images where it wrote them. Returns
+ * FOLIO_OK, FOLIO_ENOTFOUND (no such asset), FOLIO_EINVALID (NULL
+ * argument, invalid UTF-8, or another asset already has `new_url`),
+ * FOLIO_ENOMEM.
+ */
+int folio_doc_rename_asset(folio_doc *doc, const char *url,
+                           const char *new_url);
+
 /** Returns the number of assets. */
 size_t folio_doc_asset_count(const folio_doc *doc);
 

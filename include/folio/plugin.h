@@ -35,7 +35,7 @@ extern "C" {
 /** Incompatible change: the host refuses a plugin with another major. */
 #define FOLIO_ABI_MAJOR 1
 /** Compatible additions: the host accepts plugins with minor <= its own. */
-#define FOLIO_ABI_MINOR 0
+#define FOLIO_ABI_MINOR 1
 
 #if defined(__GNUC__) || defined(__clang__)
 #define FOLIO_PRINTF(f, a) __attribute__((format(printf, f, a)))
@@ -139,7 +139,20 @@ typedef struct folio_output_ops {
     const char *extension;
     /** Media type of the output ("text/markdown"). */
     const char *media_type;
+    /** Added in ABI 1.1: FOLIO_OUTPUT_* bits (a 1.0 plugin reads as 0). */
+    unsigned flags;
+    /* Append new members here only, and bump FOLIO_ABI_MINOR. */
 } folio_output_ops;
+
+/**
+ * folio_output_ops::flags bit: the output carries the document's assets
+ * inside itself (an EPUB zip), so the host writes no asset files and
+ * leaves the assets' URLs as the input gave them. Without it, a host
+ * that saves the assets beside the output (folio --assets) renames them
+ * with folio_doc_rename_asset() first, so links and images point at the
+ * saved files.
+ */
+#define FOLIO_OUTPUT_EMBEDS_ASSETS 0x1u
 
 /** Types of plugin options; -O values are checked against them. */
 typedef enum folio_option_type {

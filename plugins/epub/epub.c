@@ -676,6 +676,7 @@ static const folio_output_ops epub_ops = {
     .write = epub_write,
     .extension = "epub",
     .media_type = "application/epub+zip",
+    .flags = FOLIO_OUTPUT_EMBEDS_ASSETS,
 };
 
 static const folio_plugin epub_plugin_desc = {

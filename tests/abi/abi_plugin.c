@@ -12,6 +12,7 @@
  *   ABI_NO_PROBE     input without probe
  *   ABI_NO_WRITE     output without write
  *   ABI_SHORT_OPS    ops table size too small for the required members
+ *   ABI_OPS_1_0      output ops table of ABI 1.0 (no flags), built for 1.0
  *   ABI_INIT_FAIL    init fails with a message
  *   ABI_NO_ENTRY     no folio_plugin_entry symbol at all
  *   ABI_NULL_ENTRY   folio_plugin_entry returns NULL
@@ -139,16 +140,26 @@ static const folio_input_ops abi_input = {
 };
 
 static const folio_output_ops abi_output = {
-#ifdef ABI_SHORT_OPS
+#if defined(ABI_SHORT_OPS)
     .size = offsetof(folio_output_ops, write),
+#elif defined(ABI_OPS_1_0)
+    /* The table ends before `flags`: the host must read it as 0, whatever
+     * lies in memory after the table a 1.0 plugin declared. */
+    .size = offsetof(folio_output_ops, flags),
+    .flags = FOLIO_OUTPUT_EMBEDS_ASSETS,
 #else
     .size = sizeof(folio_output_ops),
 #endif
 #ifndef ABI_NO_WRITE
     .write = abi_write,
 #endif
+#ifdef ABI_OPS_1_0
+    .extension = "abiold",
+    .media_type = "text/x-abi-old",
+#else
     .extension = "abi",
     .media_type = "text/x-abi",
+#endif
 };
 
 static const folio_option abi_options[] = {
@@ -159,7 +170,11 @@ static const folio_option abi_options[] = {
     { .name = NULL },
 };
 
+#ifdef ABI_OPS_1_0
+static const char *const abi_formats[] = { "abiold", NULL };
+#else
 static const char *const abi_formats[] = { "abi", "text/x-abi", NULL };
+#endif
 
 static const folio_plugin abi_plugin = {
     .abi_major = ABI_MAJOR,

@@ -15,7 +15,7 @@
 #define DIR_ ABI_PLUGIN_DIR
 
 /* Good plugins in the folder: three inputs and one output. */
-#define N_LOADED 4
+#define N_LOADED 5
 /* Refused files: every variant but good, second, out and dup-a, plus
  * the text file named folio-abi-garbage.so. */
 #define N_REFUSED 15
@@ -74,7 +74,7 @@ Test(abi, good_plugins_load_sorted_by_kind_then_name)
 {
     cr_assert_eq(folio_registry_count(reg), N_LOADED);
     static const char *const names[] = {
-        "abidup", "abigood", "abisecond", "abiout",
+        "abidup", "abigood", "abisecond", "abiold", "abiout",
     };
     for (size_t i = 0; i < N_LOADED; i++) {
         const folio_plugin *p = folio_registry_at(reg, i);
@@ -89,6 +89,17 @@ Test(abi, good_plugins_load_sorted_by_kind_then_name)
     cr_assert_null(folio_registry_path_at(reg, N_LOADED));
     cr_assert_str_eq(folio_registry_path_at(reg, 1),
                      DIR_ "/folio-abi-good.so");
+}
+
+Test(abi, plugin_built_for_1_0_loads_with_zero_flags)
+{
+    const folio_plugin *p = folio_registry_find(reg, FOLIO_PLUGIN_OUTPUT, "abiold");
+    cr_assert_not_null(p);
+    cr_assert_eq(p->abi_minor, 0);
+    cr_assert_eq(p->output->flags, 0u);
+    cr_assert_eq(p->output->size, sizeof(folio_output_ops));
+    p = folio_registry_find(reg, FOLIO_PLUGIN_OUTPUT, "abiout");
+    cr_assert_eq(p->output->flags, 0u);
 }
 
 Test(abi, every_broken_file_is_refused_once)
@@ -267,7 +278,7 @@ Test(abi, fini_runs_for_loaded_plugins_only)
     fclose(f);
     unlink(mark);
     /* Reverse registry order. */
-    cr_assert_str_eq(buf, "abiout\nabisecond\nabigood\nabidup\n");
+    cr_assert_str_eq(buf, "abiout\nabiold\nabisecond\nabigood\nabidup\n");
 }
 
 /* ------------------------------------------------------------------ */

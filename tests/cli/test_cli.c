@@ -281,13 +281,6 @@ static size_t count_entries(const char *dir, bool *has_hidden)
     return n;
 }
 
-static bool exists(const char *path)
-{
-    struct stat st;
-
-    return stat(path, &st) == 0;
-}
-
 static char *path_in(const char *dir, const char *name)
 {
     char *p = malloc(strlen(dir) + strlen(name) + 2);
@@ -321,16 +314,72 @@ Test(cli_input, missing_file_names_the_file)
     result_free(&r);
 }
 
-Test(cli_input, directory_is_refused)
+Test(cli_input, folder_without_pages_fails)
 {
     char *dir = make_tmpdir();
+    char *css = path_in(dir, "style.css");
     char expect[256];
-    result r = FOLIO("-t", "json", dir);
+    result r;
 
-    snprintf(expect, sizeof expect, "folio: %s: is a directory", dir);
+    spit(css, "body { color: red }\n", 20);
+    r = FOLIO("-t", "json", dir);
+    snprintf(expect, sizeof expect, "folio: warning: %s: no page found in "
+             "this folder", dir);
     cr_assert_eq(r.status, 1);
     assert_contains(r.err, expect);
+    assert_contains(r.err, "no page to convert");
+    cr_assert_eq(r.out_len, 0);
     result_free(&r);
+    free(css);
+    rm_tree(dir);
+}
+
+Test(cli_input, folder_stands_for_its_pages)
+{
+    char *dir = make_tmpdir();
+    char *in = path_in(dir, "in"), *sub = path_in(dir, "in/sub");
+    char *files = path_in(dir, "in/a_files");
+    char *hidden = path_in(dir, "in/.cache");
+    char *p;
+    result r;
+
+    cr_assert_eq(mkdir(in, 0777), 0);
+    cr_assert_eq(mkdir(sub, 0777), 0);
+    cr_assert_eq(mkdir(files, 0777), 0);
+    cr_assert_eq(mkdir(hidden, 0777), 0);
+    copy_file(data_path("article.html"), (p = path_in(in, "a.html")));
+    free(p);
+    copy_file(data_path("notes.html"), (p = path_in(sub, "b.htm")));
+    free(p);
+    /* Not pages: an image, a page's resource folder, a hidden folder. */
+    spit((p = path_in(in, "pic.png")), "\x89PNG\r\n\x1a\n\0\0", 10);
+    free(p);
+    copy_file(data_path("notes.html"), (p = path_in(files, "frame.html")));
+    free(p);
+    copy_file(data_path("notes.html"), (p = path_in(hidden, "c.html")));
+    free(p);
+
+    r = FOLIO("-t", "text", in);
+    cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+    {
+        const char *a = strstr(r.out, "Harbour"), *b = strstr(r.out,
+                                                               "nuthatch");
+        cr_assert(a != NULL && b != NULL && a < b, "%s", r.out);
+        cr_assert_null(strstr(b + 1, "nuthatch"), "read twice: %s", r.out);
+    }
+    result_free(&r);
+
+    /* The resource folder on its own stands for its page. */
+    copy_file(data_path("notes.html"), (p = path_in(in, "a.html")));
+    free(p);
+    r = FOLIO("-t", "text", files);
+    cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+    assert_contains(r.out, "nuthatch");
+    result_free(&r);
+    free(in);
+    free(sub);
+    free(files);
+    free(hidden);
     rm_tree(dir);
 }
 
@@ -547,17 +596,33 @@ Test(cli_usage, unknown_flag)
     result_free(&r);
 }
 
-Test(cli_usage, several_inputs_need_a_directory)
+Test(cli_usage, several_inputs_make_a_folder)
 {
     char *dir = make_tmpdir();
-    char *target = path_in(dir, "out.json");
+    char *target = path_in(dir, "out");
+    char *file = path_in(dir, "taken.json");
+    struct stat st;
     result r = FOLIO("-t", "json", "-o", target, data_path("article.html"),
                      data_path("notes.html"));
 
-    cr_assert_eq(r.status, 2);
-    assert_contains(r.err, "directory");
-    cr_assert(!exists(target));
+    cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+    cr_assert(stat(target, &st) == 0 && S_ISDIR(st.st_mode));
+    cr_assert_eq(count_entries(target, NULL), 2);
     result_free(&r);
+
+    /* An existing file cannot become that folder. */
+    spit(file, "mine\n", 5);
+    r = FOLIO("-t", "json", "-o", file, data_path("article.html"),
+              data_path("notes.html"));
+    cr_assert_eq(r.status, 2);
+    assert_contains(r.err, "is a file");
+    {
+        char *text = slurp(file, NULL);
+        cr_assert_str_eq(text, "mine\n");
+        free(text);
+    }
+    result_free(&r);
+    free(file);
     free(target);
     rm_tree(dir);
 }
@@ -702,8 +767,9 @@ Test(cli_output, directory_gets_one_file_per_input)
     outdir[strlen(outdir) - 1] = '\0';
     cr_assert_eq(count_entries(outdir, &hidden), 2);
     cr_assert(!hidden);
-    a = path_in(outdir, "article.json");
-    b = path_in(outdir, "notes.json");
+    /* Named from the titles. */
+    a = path_in(outdir, "how-the-harbour-bridge-was-painted.json");
+    b = path_in(outdir, "field-notes-on-winter-birds.json");
     text = slurp(a, NULL);
     assert_contains(text, "Harbour Moss");
     free(text);
@@ -730,17 +796,17 @@ Test(cli_output, same_stem_gets_a_suffix)
     xp = path_in(x, "page.html");
     yp = path_in(y, "page.html");
     copy_file(data_path("article.html"), xp);
-    copy_file(data_path("notes.html"), yp);
+    copy_file(data_path("article.html"), yp);
 
-    r = FOLIO("-t", "json", "-o", out, xp, yp);
+    r = FOLIO("-t", "json", "-O", "pretty=false", "-o", out, xp, yp);
     cr_assert_eq(r.status, 0, "stderr: %s", r.err);
-    p1 = path_in(out, "page.json");
-    p2 = path_in(out, "page-2.json");
+    p1 = path_in(out, "how-the-harbour-bridge-was-painted.json");
+    p2 = path_in(out, "how-the-harbour-bridge-was-painted-2.json");
     {
         char *t1 = slurp(p1, NULL), *t2 = slurp(p2, NULL);
 
-        assert_contains(t1, "Harbour Moss");
-        assert_contains(t2, "nuthatch");
+        assert_contains(t1, "x/page.html");
+        assert_contains(t2, "y/page.html");
         free(t1);
         free(t2);
     }
@@ -764,8 +830,8 @@ Test(cli_output, existing_file_is_kept_unless_force)
     result r;
 
     cr_assert_eq(mkdir(out, 0777), 0);
-    p1 = path_in(out, "article.json");
-    p2 = path_in(out, "article-2.json");
+    p1 = path_in(out, "how-the-harbour-bridge-was-painted.json");
+    p2 = path_in(out, "how-the-harbour-bridge-was-painted-2.json");
     spit(p1, "mine\n", 5);
 
     r = FOLIO("-t", "json", "-o", out, data_path("article.html"));

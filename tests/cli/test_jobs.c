@@ -142,8 +142,9 @@ static void rm_tree(const char *path)
 }
 
 /* Writes page `i`: an article of varied length, so that the workers
- * finish out of order. Pages 3 and 9 share the file name "same.html" in
- * two folders, so the numbered output names depend on input order. */
+ * finish out of order. Pages 3 and 9 share the title "Same Story" (and
+ * the file name "same.html" in two folders), so the numbered output names
+ * depend on input order. */
 static void write_page(const char *dir, int i, char *path, size_t size)
 {
     char sub[2048];
@@ -154,10 +155,11 @@ static void write_page(const char *dir, int i, char *path, size_t size)
     cr_assert_not_null(html);
     len += (size_t)snprintf(html + len, cap - len,
                             "<!doctype html><html lang=\"en\"><head>"
-                            "<title>Story %d</title></head><body>"
+                            "<title>%s</title></head><body>"
                             "<nav><a href=\"/\">Home</a></nav><article>"
                             "<h1>Story number %d</h1>",
-                            i, i);
+                            i == 3 || i == 9 ? "Same Story" : "A story",
+                            i);
     for (int p = 0; p < paras; p++)
         len += (size_t)snprintf(html + len, cap - len,
                                 "<p>Paragraph %d of story %d tells how the "
@@ -261,9 +263,9 @@ static void check_format(const char *format, const char *ext)
          * -v report names the outputs in input order too. */
         char p[4400], *first, *second;
 
-        snprintf(p, sizeof p, "%ssame.%s", o1, ext);
+        snprintf(p, sizeof p, "%ssame-story.%s", o1, ext);
         first = slurp(p, NULL);
-        snprintf(p, sizeof p, "%ssame-2.%s", o1, ext);
+        snprintf(p, sizeof p, "%ssame-story-2.%s", o1, ext);
         second = slurp(p, NULL);
         cr_assert_not_null(strstr(first, "Story number 3"), "%s", first);
         cr_assert_not_null(strstr(second, "Story number 9"), "%s", second);

@@ -393,34 +393,91 @@ Test(job, wrong_plugin_kind_is_refused)
 /* Assets                                                             */
 /* ------------------------------------------------------------------ */
 
-Test(job, assets_attach_to_every_document)
+static int import_page(folio_job *job, const char *html, const char *url)
+{
+    folio_html_input in = { .size = sizeof in };
+    in.html = (const unsigned char *)html;
+    in.len = strlen(html);
+    in.url = url;
+    return folio_job_import_html(job, &in);
+}
+
+Test(job, documents_get_the_assets_they_use)
 {
     folio_job *job = new_job("p");
     const folio_host *h = folio_host_get();
     cr_assert_eq(h->add_asset(job, "https://e.org/a.png", "image/png",
                               BYTES("PNG1")), FOLIO_OK);
-    cr_assert_eq(h->add_asset(job, "https://e.org/b", NULL, NULL, 0),
-                 FOLIO_OK);
+    /* Relative: resolved against the page's URL like its links. */
+    cr_assert_eq(h->add_asset(job, "page_files/b%20c.gif", "image/gif",
+                              BYTES("GIF")), FOLIO_OK);
     /* Same URL: replaced, not added. */
     cr_assert_eq(h->add_asset(job, "https://e.org/a.png", "image/png",
                               BYTES("PNG22")), FOLIO_OK);
     cr_assert_eq(h->add_asset(job, NULL, "image/png", BYTES("x")),
                  FOLIO_EINVALID);
 
-    for (int round = 0; round < 2; round++) {
-        folio_doc *doc = folio_doc_new();
-        cr_assert_eq(folio__job_attach_assets(job, doc), FOLIO_OK);
-        cr_assert_eq(folio_doc_asset_count(doc), 2);
-        const folio_asset *a = folio_doc_asset_find(doc,
-                                                    "https://e.org/a.png");
-        cr_assert_not_null(a);
-        cr_assert_eq(a->len, 5);
-        cr_assert_eq(memcmp(a->data, "PNG22", 5), 0);
-        a = folio_doc_asset_find(doc, "https://e.org/b");
-        cr_assert_not_null(a);
-        cr_assert_str_eq(a->media_type, "application/octet-stream");
-        cr_assert_eq(folio__job_add_doc(job, doc), FOLIO_OK);
-    }
+    cr_assert_eq(import_page(job, "<html><body><article><p>One two three "
+                             "four five six seven.</p><img src='/a.png' "
+                             "alt=a></article></body></html>",
+                             "https://e.org/post/"), FOLIO_OK);
+    cr_assert_eq(import_page(job, "<html><body><article><p>Eight nine ten "
+                             "eleven twelve.</p><img src='./page_files/"
+                             "b c.gif#x' alt=b></article></body></html>",
+                             "https://e.org/post/"), FOLIO_OK);
+    cr_assert_eq(folio_job_doc_count(job), 2);
+
+    folio_doc *d0 = folio_job_doc(job, 0), *d1 = folio_job_doc(job, 1);
+    cr_assert_eq(folio_doc_asset_count(d0), 1);
+    const folio_asset *a = folio_doc_asset_at(d0, 0);
+    cr_assert_str_eq(a->url, "https://e.org/a.png");
+    cr_assert_eq(a->len, 5);
+    cr_assert_eq(memcmp(a->data, "PNG22", 5), 0);
+    cr_assert_eq(folio_doc_asset_count(d1), 1);
+    a = folio_doc_asset_at(d1, 0);
+    cr_assert_str_eq(a->media_type, "image/gif");
+    cr_assert_eq(a->len, 3);
+    folio_job_free(job);
+}
+
+Test(job, carried_image_beats_the_best_srcset_candidate)
+{
+    folio_job *job = new_job("p");
+    const folio_host *h = folio_host_get();
+    cr_assert_eq(h->add_asset(job, "https://e.org/m.jpg", "image/jpeg",
+                              BYTES("JPG")), FOLIO_OK);
+    cr_assert_eq(import_page(job, "<html><body><article><p>One two three "
+                             "four five six.</p><img src='s.jpg' "
+                             "srcset='s.jpg 300w, m.jpg 600w, l.jpg 1200w'>"
+                             "</article></body></html>", "https://e.org/"),
+                 FOLIO_OK);
+    folio_doc *d = folio_job_doc(job, 0);
+    cr_assert_eq(folio_doc_asset_count(d), 1);
+    cr_assert_str_eq(folio_doc_asset_at(d, 0)->url, "https://e.org/m.jpg");
+    folio_job_free(job);
+}
+
+Test(job, data_uri_images_become_assets)
+{
+    folio_job *job = new_job("p");
+    char page[2048];
+    char b64[512] = "";
+
+    /* 30 times "GIF89a", base64-encoded, with a line break inside: long
+     * enough not to be taken for a lazy-loading placeholder. */
+    for (int i = 0; i < 30; i++)
+        strcat(b64, i == 15 ? "R0lGODlh\n" : "R0lGODlh");
+    snprintf(page, sizeof page, "<html><body><article><p>One two three "
+             "four five six.</p><img alt=x src='data:image/gif;base64,%s'>"
+             "<img alt=y src='data:text/html;base64,%s'></article></body>"
+             "</html>", b64, b64);
+    cr_assert_eq(import_page(job, page, NULL), FOLIO_OK);
+    folio_doc *d = folio_job_doc(job, 0);
+    cr_assert_eq(folio_doc_asset_count(d), 1);
+    const folio_asset *a = folio_doc_asset_at(d, 0);
+    cr_assert_str_eq(a->media_type, "image/gif");
+    cr_assert_eq(a->len, 30 * 6);
+    cr_assert_eq(memcmp(a->data, "GIF89aGIF89a", 12), 0);
     folio_job_free(job);
 }
 
