@@ -1076,3 +1076,138 @@ Test(cli_messages, encoding_overrides_the_page)
     free(page);
     rm_tree(dir);
 }
+
+/* ------------------------------------------------------------------ */
+/* Assets                                                             */
+/* ------------------------------------------------------------------ */
+
+/* A page with one data: image (GIF bytes), long enough to be kept. */
+static char *page_with_image(const char *dir)
+{
+    char *path = path_in(dir, "pic.html");
+    char html[4096], b64[400] = "";
+
+    for (int i = 0; i < 40; i++)
+        strcat(b64, "R0lGODlh");
+    snprintf(html, sizeof html, "<html><head><title>Pic Page</title>"
+             "</head><body><article><h1>Pic Page</h1><p>Enough words in "
+             "this paragraph for the importer to keep the article.</p>"
+             "<img alt=\"the pic\" src=\"data:image/gif;base64,%s\"><p>And "
+             "some more words after the picture as well.</p></article>"
+             "</body></html>", b64);
+    spit(path, html, strlen(html));
+    return path;
+}
+
+/* The target of the first Markdown image link in `md`, malloc'd. */
+static char *image_target(const char *md)
+{
+    const char *p = strstr(md, "](");
+    const char *e;
+
+    cr_assert_not_null(p, "no image in %s", md);
+    p += 2;
+    e = strchr(p, ')');
+    cr_assert_not_null(e);
+    return strndup(p, (size_t)(e - p));
+}
+
+Test(cli_assets, images_are_saved_beside_the_output)
+{
+    char *dir = make_tmpdir();
+    char *page = page_with_image(dir);
+    char *out = path_in(dir, "posts/pic.md");
+    char *md, *target, *img, *bytes;
+    size_t len;
+    result r;
+
+    cr_assert_eq(mkdir(path_in(dir, "posts"), 0777), 0);
+    r = FOLIO("-o", out, page);
+    cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+    md = slurp(out, NULL);
+    target = image_target(md);
+    cr_assert_eq(strncmp(target, "assets/image-", 13), 0, "%s", target);
+    img = path_in(dir, "posts");
+    {
+        char *full = path_in(img, target);
+        bytes = slurp(full, &len);
+        cr_assert_eq(len, 40 * 6);
+        cr_assert_eq(memcmp(bytes, "GIF89aGIF89a", 12), 0);
+        free(bytes);
+
+        /* Other bytes under that name are the user's: kept, input fails,
+         * the output not written. */
+        spit(full, "mine", 4);
+        unlink(out);
+        result_free(&r);
+        r = FOLIO("-o", out, page);
+        cr_assert_eq(r.status, 1);
+        assert_contains(r.err, "exists with other content");
+        bytes = slurp(full, &len);
+        cr_assert_eq(len, 4);
+        free(bytes);
+        cr_assert_neq(access(out, F_OK), 0);
+        result_free(&r);
+
+        /* --force replaces it. */
+        r = FOLIO("--force", "-o", out, page);
+        cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+        bytes = slurp(full, &len);
+        cr_assert_eq(len, 40 * 6);
+        free(bytes);
+        free(full);
+    }
+    free(md);
+    free(target);
+    free(img);
+    free(out);
+    free(page);
+    result_free(&r);
+    rm_tree(dir);
+}
+
+Test(cli_assets, assets_folder_and_standard_output)
+{
+    char *dir = make_tmpdir();
+    char *page = page_with_image(dir);
+    char *imgs = path_in(dir, "imgs");
+    char *target;
+    result r;
+
+    /* Standard output keeps the original URL... */
+    r = FOLIO(page);
+    cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+    target = image_target(r.out);
+    cr_assert_eq(strncmp(target, "data:image/gif;base64,", 22), 0);
+    free(target);
+    result_free(&r);
+
+    /* ... unless --assets names a folder. */
+    r = FOLIO("--assets", imgs, page);
+    cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+    target = image_target(r.out);
+    cr_assert_eq(strncmp(target, imgs, strlen(imgs)), 0, "%s", target);
+    cr_assert_eq(access(target, R_OK), 0, "%s missing", target);
+    free(target);
+    result_free(&r);
+
+    /* --no-assets keeps the URL even with -o. */
+    {
+        char *out = path_in(dir, "o.md");
+        char *md;
+
+        r = FOLIO("--no-assets", "-o", out, page);
+        cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+        md = slurp(out, NULL);
+        assert_contains(md, "](data:image/gif;base64,");
+        free(md);
+        free(out);
+        result_free(&r);
+    }
+    r = FOLIO("--assets", imgs, "--no-assets", page);
+    cr_assert_eq(r.status, 2);
+    result_free(&r);
+    free(imgs);
+    free(page);
+    rm_tree(dir);
+}
