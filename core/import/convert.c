@@ -1481,6 +1481,7 @@ static int carried_image(conv *c, xmlNodePtr img, char **out)
     int rc, budget = 64;
 
     if ((rc = try_carried_attr(c, img, "src", out)) != 0
+        || (rc = try_carried_attr(c, img, FOLIO_SAVED_SRC_ATTR, out)) != 0
         || (rc = try_carried_set(c, dom_attr(img, "srcset"), out)) != 0
         || (rc = try_carried_set(c, dom_attr(img, "data-srcset"), out)) != 0)
         return rc;

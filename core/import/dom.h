@@ -43,4 +43,9 @@ static inline bool ascii_ieq(const char *a, const char *b)
     return *a == *b;
 }
 
+/* Where the extractor keeps an <img>'s own src when it replaces it with
+ * the best srcset candidate: the converter still finds the copy a saved
+ * page carries under that name. */
+#define FOLIO_SAVED_SRC_ATTR "data-folio-saved-src"
+
 #endif

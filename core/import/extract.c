@@ -1749,6 +1749,17 @@ fix_image(xmlNode *img)
     }
     if (best) {
         if (!placeholder_src(best)) {
+            /* A saved page's src may name its only local copy (a
+             * "complete" save keeps srcset remote): keep it for the
+             * converter, which prefers the images an input carries. */
+            const char *old = dom_attr(img, "src");
+            if (!bad && old && strcmp(old, best) != 0) {
+                char *copy = strdup(old);
+                if (copy) {
+                    set_attr(img, FOLIO_SAVED_SRC_ATTR, copy);
+                    free(copy);
+                }
+            }
             set_attr(img, "src", best);
             bad = 0;
         }

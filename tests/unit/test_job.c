@@ -457,6 +457,26 @@ Test(job, carried_image_beats_the_best_srcset_candidate)
     folio_job_free(job);
 }
 
+Test(job, saved_src_beats_a_remote_srcset)
+{
+    folio_job *job = new_job("p");
+    const folio_host *h = folio_host_get();
+    /* A "complete" save: src is the local copy, srcset stays remote. */
+    cr_assert_eq(h->add_asset(job, "p_files/a.png", "image/png",
+                              BYTES("PNG")), FOLIO_OK);
+    cr_assert_eq(import_page(job, "<html><body><article><p>One two three "
+                             "four five six.</p><img src='./p_files/a.png' "
+                             "srcset='https://cdn.example/a-800.png 800w, "
+                             "https://cdn.example/a-1600.png 1600w'>"
+                             "</article></body></html>",
+                             "https://e.org/post/"), FOLIO_OK);
+    folio_doc *d = folio_job_doc(job, 0);
+    cr_assert_eq(folio_doc_asset_count(d), 1);
+    cr_assert_str_eq(folio_doc_asset_at(d, 0)->url,
+                     "https://e.org/post/p_files/a.png");
+    folio_job_free(job);
+}
+
 Test(job, data_uri_images_become_assets)
 {
     folio_job *job = new_job("p");
