@@ -37,7 +37,10 @@
 #define JOB_ARENA_LIMIT ((size_t)1024 * 1024 * 1024)
 /* Resources an input may carry (host->add_asset). */
 #define ASSET_COUNT_MAX 10000
-#define ASSET_BYTES_MAX ((size_t)1024 * 1024 * 1024)
+/* As large as the largest input by default: the job, each document and
+ * the output each hold a copy, so this bounds memory by a small multiple
+ * of it even for an archive that inflates to more. */
+#define ASSET_BYTES_MAX ((size_t)256 * 1024 * 1024)
 
 typedef struct msg_list {
     char **items;
@@ -482,6 +485,43 @@ fail:
     return FOLIO_ENOMEM;
 }
 
+/* Removes "." and ".." segments from the path of absolute URL `u` in
+ * place (RFC 3986 5.2.4), as resolving a relative reference does: a
+ * container may name a resource "http://h/a/../b.png" where the page's
+ * "../b.png" resolves to "http://h/b.png". */
+static void drop_dot_segments(char *u)
+{
+    char *path = strstr(u, "://"), *end, *w, *r;
+
+    if (path == NULL || (path = strchr(path + 3, '/')) == NULL)
+        return;
+    end = path + strcspn(path, "?");
+    w = r = path;
+    while (r < end) {
+        /* r is at a '/': look at the segment after it. */
+        char *seg = r + 1, *next = seg;
+        size_t n;
+
+        while (next < end && *next != '/')
+            next++;
+        n = (size_t)(next - seg);
+        if (n == 1 && seg[0] == '.') {
+            if (next == end)
+                *w++ = '/';
+        } else if (n == 2 && seg[0] == '.' && seg[1] == '.') {
+            while (w > path && *--w != '/')
+                ;
+            if (next == end)
+                *w++ = '/';
+        } else {
+            memmove(w, r, (size_t)(next - r));
+            w += next - r;
+        }
+        r = next;
+    }
+    memmove(w, end, strlen(end) + 1);
+}
+
 /* The key two spellings of one resource share: the URL with its fragment
  * dropped and every %XX escape decoded, so "a%20b.png" in a page matches
  * "a b.png" in a container index, and "x.png#frag" matches "x.png".
@@ -508,6 +548,7 @@ static char *asset_key(const char *url)
         }
     }
     k[j] = '\0';
+    drop_dot_segments(k);
     return k;
 }
 

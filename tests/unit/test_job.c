@@ -477,6 +477,26 @@ Test(job, saved_src_beats_a_remote_srcset)
     folio_job_free(job);
 }
 
+Test(job, asset_urls_match_with_dot_segments)
+{
+    folio_job *job = new_job("p");
+    const folio_host *h = folio_host_get();
+    cr_assert_eq(h->add_asset(job, "https://e.org/a/./b/../../img/x.png",
+                              "image/png", BYTES("PNG")), FOLIO_OK);
+    cr_assert_eq(h->add_asset(job, "https://e.org/a/..", "image/png",
+                              BYTES("ROOT")), FOLIO_OK);
+    cr_assert_eq(import_page(job, "<html><body><article><p>One two three "
+                             "four five six.</p><img src='../img/x.png'>"
+                             "<img src='/'></article></body></html>",
+                             "https://e.org/post/"), FOLIO_OK);
+    folio_doc *d = folio_job_doc(job, 0);
+    cr_assert_eq(folio_doc_asset_count(d), 2);
+    cr_assert_str_eq(folio_doc_asset_at(d, 0)->url,
+                     "https://e.org/img/x.png");
+    cr_assert_eq(folio_doc_asset_at(d, 1)->len, 4);
+    folio_job_free(job);
+}
+
 Test(job, data_uri_images_become_assets)
 {
     folio_job *job = new_job("p");
