@@ -14,7 +14,10 @@
  * lower-cases element names). */
 static inline bool dom_is(const xmlNode *n, const char *name)
 {
+    /* The first byte rules out most names without a call: the walks
+     * ask this of every node. */
     return n != NULL && n->type == XML_ELEMENT_NODE && n->name != NULL &&
+           n->name[0] == (xmlChar)name[0] &&
            strcmp((const char *)n->name, name) == 0;
 }
 
@@ -24,7 +27,8 @@ static inline bool dom_is(const xmlNode *n, const char *name)
 static inline const char *dom_attr(const xmlNode *el, const char *name)
 {
     for (const xmlAttr *a = el->properties; a != NULL; a = a->next) {
-        if (a->name == NULL || strcmp((const char *)a->name, name) != 0)
+        if (a->name == NULL || a->name[0] != (xmlChar)name[0] ||
+            strcmp((const char *)a->name, name) != 0)
             continue;
         if (a->children != NULL && a->children->type == XML_TEXT_NODE &&
             a->children->content != NULL)

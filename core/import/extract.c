@@ -18,6 +18,7 @@
  * joins related siblings and cleans the result conditionally.
  */
 #include <ctype.h>
+#include <jansson.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -152,7 +153,13 @@ static const tagdef tags[] = {
 static int
 tagdef_cmp(const void *key, const void *elt)
 {
-    return strcmp((const char *)key, ((const tagdef *)elt)->name);
+    const unsigned char *a = key;
+    const unsigned char *b = (const unsigned char *)((const tagdef *)elt)->name;
+    /* strcmp's order; the first byte settles most probes without a call,
+     * and this runs for every element. */
+    if (a[0] != b[0])
+        return a[0] < b[0] ? -1 : 1;
+    return strcmp((const char *)a, (const char *)b);
 }
 
 static const tagdef *
@@ -316,6 +323,10 @@ static const char *const strong_words[] = {
 static const char *const weak_words[] = {
     "nav", "menu", "footer", "masthead", "sidebar", "widget", "banner",
     "author-bio", "authorbio", "about-author", "author-box", "pagination",
+    /* Author boxes under the article (WordPress themes and the like). */
+    "author-info", "author_info", "author-description", "author-card",
+    "author_card", "author-section", "author_section", "author-profile",
+    "author-details", "about-the-author", "author-about",
     "pager", "toolbar", "tooltip", "shoutbox", "skyscraper", "combx",
     "community", "supplemental", "agegate", "rss", "login", "header",
     "byline-social", "more-stories", "trending", "most-popular",
@@ -358,8 +369,9 @@ has_meta_part(const char *tok)
         while (*p && *p != '-' && *p != '_')
             p++;
         size_t n = (size_t)(p - w);
-        /* First byte first: this runs for every class and id token. */
-        for (size_t k = 0; n && meta_parts[k]; k++)
+        /* First byte first: this runs for every class and id token. The
+         * parts have 3 to 10 letters. */
+        for (size_t k = 0; n >= 3 && n <= 10 && meta_parts[k]; k++)
             if (meta_parts[k][0] == w[0] && strlen(meta_parts[k]) == n &&
                 memcmp(w, meta_parts[k], n) == 0)
                 return 1;
@@ -399,9 +411,17 @@ has_ad_token(const char *tok, size_t len)
 static int
 slug_like(const char *tok)
 {
+    /* Little words of prose in the languages that write ids this way:
+     * "nav_nur_die_folie" is a heading anchor, not navigation. */
     static const char *const little[] = {
         "a", "an", "the", "with", "of", "and", "to", "in", "for", "is",
-        "on", "how", "why", "what", "your", "my", "we", "you", NULL
+        "on", "how", "why", "what", "your", "my", "we", "you",
+        "der", "die", "das", "und", "mit", "von", "zu", "im", "ist",
+        "den", "dem", "des", "ein", "eine", "wie", "auf", "nur",
+        "le", "la", "les", "de", "du", "et", "un", "une", "pour",
+        "el", "los", "las", "y", "en", "del", "con", "il", "di", "che",
+        "het", "een", "van", "och", "att", "og", "na", "za",
+        NULL
     };
     int words = 0, prose = 0;
     const char *p = tok;
@@ -418,7 +438,8 @@ slug_like(const char *tok)
         if (n == 0)
             continue;
         words++;
-        for (size_t k = 0; little[k]; k++)
+        /* No little word is longer than four letters. */
+        for (size_t k = 0; n <= 4 && little[k]; k++)
             if (little[k][0] == w[0] && strlen(little[k]) == n &&
                 memcmp(w, little[k], n) == 0)
                 prose = 1;
@@ -607,6 +628,7 @@ style_hidden(const char *style)
 
 #define NONE UINT32_MAX
 #define MAX_HEADS 8
+#define MAX_PEERS 64
 
 /* Flags set once at indexing time. */
 #define F_JUNK 0x0001u     /* always dropped (tag, hidden) */
@@ -650,6 +672,10 @@ typedef struct elindex {
     int declared;        /* the page marks its article (articleBody...) */
     uint32_t heads[MAX_HEADS]; /* headings that repeat the page title */
     int n_heads;
+    /* The other <h1>s when the title heading is an <h1>: the headlines
+     * of the other stories on a page that holds several. */
+    uint32_t peers[MAX_PEERS];
+    int n_peers;
 } elindex;
 
 static int
@@ -868,8 +894,11 @@ hint_dead(const elindex *ix, uint32_t i)
     if ((e->flags & F_DECLARED) && e->text0 >= 200)
         return 0;
     /* Holding most of the text protects a badly named wrapper, unless
-     * the page marked its article elsewhere. */
-    if (!ix->declared && e->text0 * 2 > ix->total && ix->total > 0)
+     * the page marked its article elsewhere; and always when a content
+     * word names it too ("article-body paywalled-content": the text of
+     * a paid article, which the page holds). */
+    if ((!ix->declared || (e->flags & F_GOOD)) &&
+        e->text0 * 2 > ix->total && ix->total > 0)
         return 0;
     if (e->flags & F_TAGBAD)
         return 1;
@@ -1057,17 +1086,53 @@ pick_add(pick *pk, uint32_t i)
 }
 
 #define NTOP 5
+#define NEAR_UP 4
+
+/* Does `a` hold the headline of another story, outside `c` (c's own
+ * subheadings are not other stories)? */
+static int
+holds_peer(const elindex *ix, uint32_t a, uint32_t c)
+{
+    for (int k = 0; k < ix->n_peers; k++)
+        if (is_ancestor(ix, a, ix->peers[k]) &&
+            !is_ancestor(ix, c, ix->peers[k]))
+            return 1;
+    return 0;
+}
+
+/* Does `c` open with another story's headline (a teaser, a widget, the
+ * next article)? Subheadings come after some text. */
+static int
+leads_with_peer(const elindex *ix, uint32_t c)
+{
+    for (int k = 0; k < ix->n_peers; k++) {
+        uint32_t p = ix->peers[k];
+        if (!is_ancestor(ix, c, p) || p - c > 256)
+            continue;
+        uint64_t before = 0;
+        for (uint32_t i = c + 1; i < p; i++)
+            before += ix->v[i].own.len;
+        if (before < 50)
+            return 1;
+    }
+    return 0;
+}
 
 /* Is candidate `c` next to a heading that repeats the title: containing
- * it, or sharing an ancestor with it at most three levels up? */
+ * it, or sharing an ancestor with it at most three levels up? Not when
+ * that ancestor also holds the headline of another story, or `c` starts
+ * with one: then `c` may be that story (a page of several articles one
+ * after the other, or teasers beside the article). */
 static int
 near_title(const elindex *ix, uint32_t c)
 {
     uint32_t a = c;
-    for (int up = 0; up < 4 && a != NONE && a != 0; up++) {
+    if (leads_with_peer(ix, c))
+        return 0;
+    for (int up = 0; up < NEAR_UP && a != NONE && a != 0; up++) {
         for (int h = 0; h < ix->n_heads; h++)
             if (ix->heads[h] == a || is_ancestor(ix, a, ix->heads[h]))
-                return 1;
+                return !holds_peer(ix, a, c);
         a = ix->v[a].parent;
     }
     return 0;
@@ -1098,14 +1163,28 @@ pass_top(elindex *ix, int *scored)
         /* Pages that load the next stories below the first (or list
          * them beside it) hold several articles: the one under the
          * page's own headline is the article, if it scores at all. */
-        for (int k = 1; k < nt; k++) {
-            if (v[top[k]].score >= 0.3 * v[top[0]].score &&
-                near_title(ix, top[k])) {
-                uint32_t t = top[k];
-                memmove(&top[1], &top[0], (size_t)k * sizeof top[0]);
-                top[0] = t;
-                break;
-            }
+        /* Look at every candidate, not only the runners-up: a page
+         * of ten stories has ten good candidates, and the headline's
+         * may not be among the first five. */
+        uint32_t t = NONE;
+        int looks = 0;  /* bounded: each look walks a little of the tree */
+        for (uint32_t i = 0; i < ix->n && looks < 256; i++) {
+            if (!v[i].cand || v[i].dead || v[i].tag == T_BODY ||
+                v[i].tag == T_HTML || v[i].score < 0.3 * v[top[0]].score ||
+                (t != NONE && v[i].score <= v[t].score))
+                continue;
+            looks++;
+            if (near_title(ix, i))
+                t = i;
+        }
+        if (t != NONE) {
+            int k = 0;
+            while (k < nt && top[k] != t)
+                k++;
+            if (k == nt)
+                k = nt - 1;  /* not a runner-up: it takes the last place */
+            memmove(&top[1], &top[0], (size_t)k * sizeof top[0]);
+            top[0] = t;
         }
     }
     if (nt == 0 || v[top[0]].score <= 0) {
@@ -1115,6 +1194,8 @@ pass_top(elindex *ix, int *scored)
     }
     *scored = 1;
     uint32_t best = top[0];
+    /* Under the page's headline: never grow into the next story. */
+    int own = ix->n_heads > 0 && near_title(ix, best);
     /* Several close runners-up below one ancestor: the article is split
      * into sections, take their common ancestor. */
     int close = 0;
@@ -1130,7 +1211,8 @@ pass_top(elindex *ix, int *scored)
                     is_ancestor(ix, a, top[k]))
                     holds++;
             if (holds >= 3) {
-                best = a;
+                if (!(own && holds_peer(ix, a, best)))
+                    best = a;
                 break;
             }
         }
@@ -1142,13 +1224,30 @@ pass_top(elindex *ix, int *scored)
          a = v[a].parent) {
         if (!v[a].cand)
             continue;
-        if (v[a].score < floor_)
+        if (v[a].score < floor_ || (own && holds_peer(ix, a, best)))
             break;
         if (v[a].score > last) {
             best = a;
             break;
         }
         last = v[a].score;
+    }
+    /* A list or a table is seldom a whole article (a reference list
+     * full of commas outscores the text it ends): take the container
+     * that has the text around it too. */
+    if (v[best].tag == T_UL || v[best].tag == T_OL || v[best].tag == T_DL ||
+        v[best].tag == T_TABLE || v[best].tag == T_TBODY) {
+        uint32_t a = v[best].parent;
+        for (int up = 0; up < 4 && a != NONE && a != 0; up++) {
+            if (own && holds_peer(ix, a, best))
+                break;
+            if (v[a].cand && v[a].score * 4 >= v[best].score &&
+                v[a].text * 20 >= v[best].text * 23) {
+                best = a;
+                break;
+            }
+            a = v[a].parent;
+        }
     }
     /* An only child says nothing its parent does not. */
     while (v[best].parent != NONE && v[best].parent != 0 &&
@@ -1198,6 +1297,9 @@ pass_siblings(elindex *ix, uint32_t best, pick *pk, int pass)
     if (thresh < 10)
         thresh = 10;
     const char *bcls = dom_attr(v[best].node, "class");
+    /* The story under the page's headline does not take in the next
+     * stories, however alike their markup. */
+    int own = ix->n_heads > 0 && near_title(ix, best);
     /* Headings between two kept siblings are the article's subheads. */
     uint32_t pending[16];
     int n_pending = 0;
@@ -1213,6 +1315,8 @@ pass_siblings(elindex *ix, uint32_t best, pick *pk, int pass)
         int take = 0;
         if (c == best) {
             take = 1;
+        } else if (own && leads_with_peer(ix, c)) {
+            take = 0;
         } else {
             double bonus = 0;
             const char *scls = dom_attr(s->node, "class");
@@ -1385,17 +1489,24 @@ pass_clean(elindex *ix, uint32_t root, int pass, uint64_t *kept,
         if (pass != PASS_LOOSE && i != root &&
             (e->tag == T_H1 || e->tag == T_H2) && e->weight < 0)
             drop = 1;
-        /* A short paragraph that is mostly a link: "Read also: <a>". */
+        /* A short paragraph that is mostly a link: "Read also: <a>".
+         * Not inside a list item, where it is the item's title (a post
+         * that is a list of links with notes). */
         if (!drop && pass != PASS_LOOSE && i != root && e->tag == T_P &&
             c->text < 200 && c->text > 0 && c->link * 2 > c->text &&
-            !(up[i - root] & 1))
+            !(up[i - root] & 1) && v[e->parent].tag != T_LI)
             drop = 1;
         if (!drop && pass != PASS_LOOSE && i != root && cleanable &&
             !(up[i - root] & 1) && !c->code &&
             !(i > root && (up[e->parent - root] & 4)) &&
             e->text * 2 < total) {
             int w = e->weight;
-            int is_list = e->tag == T_UL;
+            /* A wrapper around a list (and nothing else that counts)
+             * is judged as the list: an ingredient list with a few
+             * shop links is not a menu. */
+            int is_list = e->tag == T_UL ||
+                          (c->li >= 3 && c->p == 0 &&
+                           c->link * 2 < c->text);
             if (w < 0) {
                 drop = 1;
             } else if (c->commas < 10) {
@@ -2076,6 +2187,10 @@ static const char *const line_labels[] = {
     "you might also like", "recommended", "recommended for you",
     "more from", "mehr von", "mehr aus", "more stories", "more on this",
     "more like this",
+    "more news", "latest news", "top stories", "editor's picks",
+    "view image", "enlarge image", "view gallery",
+    "related coverage", "recommended reading", "popular now",
+    "you may be interested in", "what to read next", "more to explore",
     "share this", "share this article", "share this post", "share on",
     "share:", "like this:", "leave a reply", "leave a comment",
     "comments", "back to top", "trending", "popular posts",
@@ -2084,6 +2199,10 @@ static const char *const line_labels[] = {
     "auch interessant", "das könnte sie auch interessieren",
     "das könnte dich auch interessieren", "das thema könnte",
     "lesen sie auch", "lies auch", "mehr zum thema", "mehr zu",
+    "ähnliche themen", "meistgelesene artikel", "meistgelesen",
+    "bild anzeigen", "bild vergrößern", "zur bildergalerie",
+    "neueste artikel", "aktuelle artikel", "weitere nachrichten",
+    "top-themen", "news rund um",
     "mehr themen", "weitere artikel", "weitere beiträge",
     "weitere meldungen", "weitere themen", "ähnliche artikel",
     "ähnliche beiträge", "empfohlene beiträge",
@@ -2096,10 +2215,17 @@ static const char *const line_labels[] = {
     "weitere informationen", "weiterführende informationen",
     "weiterführende links", "zusatzinformationen", "kontakt",
     "unsere partner", "kommende events", "termine", "anzeige", "werbung",
+    "quellenangaben", "originalartikel", "ansprechpartner",
+    "ansprechpartnerin", "von:",
     "permalink", "permalien", "advertisement", "sponsored", "publicidad",
     "reklama", "contact", "our partners", "upcoming events",
     /* fr, es, pt, it */
     "lire aussi", "à lire aussi", "a lire aussi", "voir aussi",
+    "à lire également", "audios et vidéos sur le sujet", "articles liés",
+    "dans la même rubrique", "nos derniers articles", "les plus lus",
+    "más información", "te recomendamos", "otras noticias",
+    "lo más leído", "lo más visto", "mais lidas", "veja mais",
+    "potrebbe interessarti", "ti potrebbe interessare", "i più letti",
     "sur le même sujet", "articles similaires", "partager",
     "temas relacionados", "notas relacionadas", "noticias relacionadas",
     "artículos relacionados", "video recomendado", "lee también",
@@ -2108,7 +2234,8 @@ static const char *const line_labels[] = {
     "notícias relacionadas", "leggi anche", "articoli correlati",
     /* pl, ru */
     "czytaj także", "czytaj też", "zobacz także", "zobacz też",
-    "podobne artykuły", "читайте также", "похожие статьи",
+    "podobne artykuły", "najczęściej czytane", "polecamy",
+    "читайте также", "похожие статьи", "другие новости",
     "поделиться",
     /* zh, ja */
     "相关文章", "相关阅读", "相关新闻", "関連記事", "関連ニュース",
@@ -2129,6 +2256,13 @@ static const char *const line_leads[] = {
     "did you enjoy", "you must be logged in", "read more:",
     "read also:", "see also:", "related:", "pingback", "trackback",
     "comments are closed", "copyright ", "©", "(c) ",
+    "for the latest news", "for the latest stories",
+    "for the latest updates", "get the latest news",
+    "get the latest stories", "get the latest updates", "download the app",
+    "we want to hear what you think", "do you want to be informed",
+    "suggested citation", "view all posts by", "news date",
+    "you are not logged in", "instant access to",
+    "let us know in the comments", "tell us in the comments",
     /* de */
     "dieser eintrag wurde", "dieser beitrag wurde",
     "veröffentlicht in", "erstellt am", "aktualisiert am",
@@ -2140,13 +2274,20 @@ static const char *const line_leads[] = {
     "war der artikel", "war dieser artikel", "hat ihnen der artikel",
     "hat dir der artikel", "möchten sie den artikel", "gefällt dir",
     "pingback von", "werbung.", "werbung:", "anzeige:", "anzeige -",
-    "advertisement:",
+    "advertisement:", "verfasst von:", "veröffentlichung:", "stand:",
+    "zeige alle beiträge von", "alle beiträge von",
+    "sie sind aktuell nicht eingeloggt", "sie sind nicht eingeloggt",
+    "bei fragen und anregungen", "verraten sie uns", "verraten sie gerne",
+    "schreiben sie uns in den kommentaren", "dieser text wurde veröffentlicht",
+    "dieser artikel wurde veröffentlicht",
+    "jetzt neu!", "mit diesem button",
     /* fr, es, pt, it, pl */
     "publié le", "mis à jour le", "lire aussi :", "à lire aussi :",
     "mira:", "mire:", "puedes ver:", "lea también:", "lee también:",
     "te puede interesar:", "lea más:", "leer más:", "únete",
     "¿ya sabías", "síguenos", "leia também:", "leggi anche:",
     "czytaj także:", "czytaj też:", "zobacz też:", "zapraszamy",
+    "puede escribirnos", "suscríbete", "abonnez-vous", "inscrivez-vous",
     NULL
 };
 
@@ -2157,10 +2298,15 @@ static const char *const line_marks[] = {
     "tutti i diritti riservati", "todos os direitos reservados",
     "already a subscriber", "written permission", "copyrighted property",
     "sind bereits abonnent", "déjà abonné", "ya eres suscriptor",
+    "angaben ohne gewähr", "unless otherwise noted",
+    "unless otherwise stated", "sofern nicht anders ausgewiesen",
+    "sofern nicht anders angegeben", "sauf mention contraire",
+    "erfolgreich hinzugefügt", "added to your cart",
+    "zum warenkorb hinzugefügt",
     NULL
 };
 
-#define LINE_CAP 256
+#define LINE_CAP 512
 
 /* The text under `n` into `buf` (LINE_CAP + 1 bytes), white space
  * collapsed, lower-cased (ASCII, Latin-1, Cyrillic); returns its length.
@@ -2254,6 +2400,49 @@ date_line(const char *s, size_t len)
     return (year || clock) && digits * 10 >= (digits + other) * 4;
 }
 
+/* A teaser: a cut-off text that ends in an ellipsis and a "more" link
+ * ("Auskunft über vergangenes Wetter… mehr", "…zu […]"). */
+static int
+teaser_line(const char *s, size_t len)
+{
+    static const char *const more[] = {
+        "more", "read more", "mehr", "weiterlesen", "lire la suite",
+        "leer más", "leia mais", "continua", "czytaj dalej", "[…]", "[...]",
+        NULL
+    };
+    /* Trailing arrows, bullets and brackets of the link. */
+    while (len > 0) {
+        unsigned char c = (unsigned char)s[len - 1];
+        if (c == ' ' || c == '>' || c == ')') {
+            len--;
+        } else if (len >= 2 && (unsigned char)s[len - 2] == 0xC2 &&
+                   (c == 0xBB || c == 0xB7)) {            /* » · */
+            len -= 2;
+        } else if (len >= 3 && (unsigned char)s[len - 3] == 0xE2 &&
+                   ((unsigned char)s[len - 2] == 0x80 &&
+                    (c == 0xA2 || c == 0xBA))) {          /* • › */
+            len -= 3;
+        } else {
+            break;
+        }
+    }
+    for (size_t i = 0; more[i]; i++) {
+        size_t w = strlen(more[i]);
+        if (len < w + 3 || memcmp(s + len - w, more[i], w) != 0)
+            continue;
+        if (more[i][0] == '[')
+            return 1;
+        /* An ellipsis just before the word. */
+        size_t end = len - w;
+        while (end > 0 && s[end - 1] == ' ')
+            end--;
+        if ((end >= 3 && memcmp(s + end - 3, "\xe2\x80\xa6", 3) == 0) ||
+            (end >= 3 && memcmp(s + end - 3, "...", 3) == 0))
+            return 1;
+    }
+    return 0;
+}
+
 /* 1: a label line, 2: a lead or a mark, 0: prose. */
 static int
 line_kind(const char *s, size_t len, int datable)
@@ -2275,13 +2464,43 @@ line_kind(const char *s, size_t len, int datable)
         if (strncmp(s, line_labels[i], w) != 0)
             continue;
         /* The label alone, or with a short tail ("Mehr von Site",
-         * "Comments (3)") but not the start of a sentence. */
+         * "Comments (3)", "Mehr zum Thema auf site.de") but not the
+         * start of a sentence. */
         const char *t = s + w;
+        size_t tl = len - w;
         if (!*t || *t == ':' || *t == '?' || *t == '!' || *t == '.' ||
             *t == ' ' || *t == '(' || *t == ',')
-            if (len - w <= 32 && !strchr(t, '.'))
+            if (tl <= 32 && !strstr(t, ". ") &&
+                !(tl > 1 && t[tl - 1] == '.'))
                 return 1;
     }
+    /* A copyright notice may run to a few sentences ("This article is
+     * the property of... Written permission must be obtained..."). */
+    /* So may a disclosure of affiliate links or of what a blocked
+     * embed would send. */
+    static const char *const long_leads[] = {
+        "this post contains references to", "this post may contain",
+        "this article contains affiliate", "this article may contain",
+        "für links auf dieser seite", "wir respektieren deine privatsphäre",
+        "wir respektieren ihre privatsphäre", NULL
+    };
+    for (size_t i = 0; len <= 400 && long_leads[i]; i++)
+        if (starts_with(s, long_leads[i]))
+            return 2;
+    if (len > 240 && len <= 400 &&
+        (starts_with(s, "\xc2\xa9") || starts_with(s, "copyright ") ||
+         starts_with(s, "(c) "))) {
+        static const char *const legal[] = {
+            "permission", "reserved", "rights", "reprint", "reproduc",
+            "genehmigung", "vorbehalten", "droits", "derechos", "diritti",
+            NULL
+        };
+        for (size_t i = 0; legal[i]; i++)
+            if (strstr(s, legal[i]))
+                return 2;
+    }
+    if (len <= 400 && teaser_line(s, len))
+        return 2;
     if (len > 240)
         return 0;
     for (size_t i = 0; line_leads[i]; i++)
@@ -2305,9 +2524,18 @@ line_kind(const char *s, size_t len, int datable)
                 return 2;
         }
     }
-    /* "5 min read", "2 months ago". */
+    /* "5 min read", "2 months ago", "By Jane Doe Feb 8, 2020 5 min
+     * read", "Asked 8 years, 2 months ago", "vor 3 Stunden". */
     if (len < 24 && isdigit((unsigned char)s[0]) &&
         (strstr(s, " min read") || strstr(s, " ago")))
+        return 2;
+    if (len < 80 && strpbrk(s, "0123456789") &&
+        (strstr(s, " min read") || strstr(s, " minutes read") ||
+         strstr(s, " min. lesezeit") || strstr(s, " minuten lesezeit") ||
+         strstr(s, " min de lecture") || strstr(s, " minutos de lectura") ||
+         (len < 40 && len > 4 && strcmp(s + len - 4, " ago") == 0)))
+        return 2;
+    if (len < 24 && starts_with(s, "vor ") && isdigit((unsigned char)s[4]))
         return 2;
     if (len < 160)
         for (size_t i = 0; line_marks[i]; i++)
@@ -2504,8 +2732,18 @@ find_title_heads(elindex *ix, const char *title)
         xmlChar *t = xmlNodeGetContent(e->node);
         if (t && same_headline((const char *)t, title))
             ix->heads[ix->n_heads++] = i;
+        else if (ix->n_peers < MAX_PEERS)
+            ix->peers[ix->n_peers++] = i;
         xmlFree(t);
     }
+    /* Only other <h1>s, when the title is one, are headlines: the
+     * sections of an article titled by an <h2> are <h2>s too. */
+    int k = 0;
+    for (int j = 0; ix->n_heads > 0 && j < ix->n_peers; j++)
+        if (ix->v[ix->heads[0]].tag == T_H1 &&
+            ix->v[ix->peers[j]].tag == T_H1)
+            ix->peers[k++] = ix->peers[j];
+    ix->n_peers = k;
 }
 
 /* Drops a leading h1..h3 repeating the title. */
@@ -2537,6 +2775,284 @@ drop_title_heading(xmlNode *top, const char *title)
         }
         n = next_in(n, top, 0);
     }
+}
+
+/* ------------------------------------------------------------------ */
+/* JSON-LD articleBody                                                */
+/* ------------------------------------------------------------------ */
+
+/* Many pages state their article text in JSON-LD. It is evidence, not
+ * the answer: the markup has links, images and headings the JSON lacks,
+ * and the JSON may hold a teaser only. It is used when the page's own
+ * markup does not carry the text at all (a page its scripts render). */
+
+#define LD_BYTES (2u << 20)   /* a larger JSON-LD script is skipped */
+#define LD_SCRIPTS 16         /* JSON-LD scripts looked at */
+#define LD_DEPTH 8            /* nesting looked into */
+#define LD_ITEMS 512          /* array items / object members looked at */
+#define LD_MIN_BODY 400       /* bytes: shorter is a summary */
+#define NPROBE 6
+
+/* The longest "articleBody" string in `v` (bounded depth and breadth). */
+static void
+ld_body_in(json_t *v, int depth, const char **best, size_t *best_len)
+{
+    if (!v || depth > LD_DEPTH)
+        return;
+    if (json_is_array(v)) {
+        for (size_t i = 0; i < json_array_size(v) && i < LD_ITEMS; i++)
+            ld_body_in(json_array_get(v, i), depth + 1, best, best_len);
+        return;
+    }
+    if (!json_is_object(v))
+        return;
+    const char *key;
+    json_t *val;
+    size_t seen = 0;
+    json_object_foreach(v, key, val) {
+        if (++seen > LD_ITEMS)
+            break;
+        if (strcmp(key, "articleBody") == 0 && json_is_string(val)) {
+            size_t n = json_string_length(val);
+            if (n > *best_len) {
+                *best = json_string_value(val);
+                *best_len = n;
+            }
+        } else if (json_is_object(val) || json_is_array(val)) {
+            ld_body_in(val, depth + 1, best, best_len);
+        }
+    }
+}
+
+/* The longest JSON-LD articleBody of the page, malloc'd, or NULL. */
+static char *
+ld_article_body(xmlDocPtr html)
+{
+    xmlNode *top = xmlDocGetRootElement(html);
+    char *out = NULL;
+    size_t out_len = 0;
+    int scripts = 0;
+    for (xmlNode *n = top; n && scripts < LD_SCRIPTS;) {
+        if (!dom_is(n, "script")) {
+            n = next_in(n, top, 0);
+            continue;
+        }
+        const char *type = dom_attr(n, "type");
+        xmlNode *nx = next_in(n, top, 1);
+        if (!type || !strstr(type, "ld+json")) {
+            n = nx;
+            continue;
+        }
+        scripts++;
+        xmlChar *text = xmlNodeGetContent(n);
+        n = nx;
+        if (!text)
+            continue;
+        const char *js = (const char *)text;
+        while (*js == ' ' || *js == '\t' || *js == '\n' || *js == '\r')
+            js++;
+        if (strncmp(js, "<![CDATA[", 9) == 0)
+            js += 9;
+        size_t len = strlen(js);
+        const char *end = strstr(js, "]]>");
+        if (end)
+            len = (size_t)(end - js);
+        json_error_t err;
+        json_t *root = len <= LD_BYTES
+                           ? json_loadb(js, len, JSON_DECODE_ANY, &err)
+                           : NULL;
+        xmlFree(text);
+        if (!root)
+            continue;
+        const char *best = NULL;
+        size_t best_len = 0;
+        ld_body_in(root, 0, &best, &best_len);
+        if (best && best_len > out_len) {
+            char *copy = malloc(best_len + 1);
+            if (copy) {
+                memcpy(copy, best, best_len);
+                copy[best_len] = '\0';
+                free(out);
+                out = copy;
+                out_len = best_len;
+            }
+        }
+        json_decref(root);
+    }
+    return out;
+}
+
+/* Growing text buffer, white space collapsed. */
+typedef struct tbuf {
+    char *s;
+    size_t n, cap;
+    int space;
+} tbuf;
+
+static int
+tbuf_add(tbuf *b, const char *t, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        char c = t[i];
+        int sp = c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
+                 c == '\f';
+        if (sp) {
+            if (b->space)
+                continue;
+            c = ' ';
+        }
+        b->space = sp;
+        if (b->n + 2 > b->cap) {
+            size_t nc = b->cap ? b->cap * 2 : 4096;
+            char *ns = realloc(b->s, nc);
+            if (!ns)
+                return FOLIO_ENOMEM;
+            b->s = ns;
+            b->cap = nc;
+        }
+        b->s[b->n++] = c;
+        b->s[b->n] = '\0';
+    }
+    return FOLIO_OK;
+}
+
+/* The visible text below `top` (no scripts or styles), collapsed. */
+static char *
+plain_text(xmlNode *top)
+{
+    tbuf b = {NULL, 0, 0, 1};
+    if (tbuf_add(&b, " ", 1) < 0)
+        return NULL;
+    for (xmlNode *n = top->children; n;) {
+        if (n->type == XML_ELEMENT_NODE &&
+            (dom_is(n, "script") || dom_is(n, "style") ||
+             dom_is(n, "template") || dom_is(n, "noscript"))) {
+            n = next_in(n, top, 1);
+            continue;
+        }
+        if ((n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE)
+            && n->content &&
+            tbuf_add(&b, (const char *)n->content,
+                     strlen((const char *)n->content)) < 0) {
+            free(b.s);
+            return NULL;
+        }
+        /* Blocks end words. */
+        if (n->type == XML_ELEMENT_NODE && (tag_lookup(n)->kind & K_BLOCK) &&
+            tbuf_add(&b, " ", 1) < 0) {
+            free(b.s);
+            return NULL;
+        }
+        n = next_in(n, top, 0);
+    }
+    return b.s;
+}
+
+/* How many of NPROBE pieces of `body` (collapsed) occur in `text`. */
+static int
+probe_hits(const char *body, const char *text)
+{
+    size_t len = strlen(body);
+    int hits = 0;
+    for (int k = 0; k < NPROBE; k++) {
+        size_t at = len * (size_t)(2 * k + 1) / (2 * NPROBE);
+        /* From the start of a word, 32 bytes, whole characters. */
+        while (at < len && body[at] != ' ')
+            at++;
+        while (at < len && body[at] == ' ')
+            at++;
+        size_t n = len - at < 32 ? len - at : 32;
+        while (n > 0 && ((unsigned char)body[at + n] & 0xC0) == 0x80)
+            n--;
+        if (n < 12)
+            continue;
+        char probe[40];
+        memcpy(probe, body + at, n);
+        probe[n] = '\0';
+        if (strstr(text, probe))
+            hits++;
+    }
+    return hits;
+}
+
+/* The articleBody as paragraphs in a new <div> at the end of `body`:
+ * line breaks and <p>/<br> (some sites put markup in it) end paragraphs,
+ * other tags are dropped. */
+static xmlNode *
+ld_body_tree(xmlDocPtr html, xmlNode *body, const char *ab)
+{
+    xmlNode *div = xmlNewDocNode(html, NULL, (const xmlChar *)"div", NULL);
+    if (!div)
+        return NULL;
+    tbuf line = {NULL, 0, 0, 1};
+    for (const char *p = ab;; p++) {
+        int brk = *p == '\0' || *p == '\n';
+        const char *q = *p == '<' && (isalpha((unsigned char)p[1]) ||
+                                      p[1] == '/') ? strchr(p, '>') : NULL;
+        if (q) {
+            char name[4] = {0};
+            const char *t = p[1] == '/' ? p + 2 : p + 1;
+            for (int i = 0; i < 3 && isalnum((unsigned char)t[i]); i++)
+                name[i] = (char)tolower((unsigned char)t[i]);
+            brk = strcmp(name, "p") == 0 || strcmp(name, "br") == 0 ||
+                  strcmp(name, "div") == 0 || strcmp(name, "li") == 0;
+            if (!brk && tbuf_add(&line, " ", 1) < 0)
+                break;
+            p = q;
+        } else if (!brk && tbuf_add(&line, p, 1) < 0) {
+            break;
+        }
+        if (brk) {
+            size_t a = 0, z = line.n;
+            while (a < z && line.s[a] == ' ')
+                a++;
+            while (z > a && line.s[z - 1] == ' ')
+                z--;
+            if (z > a) {
+                xmlNode *para = xmlNewDocNode(html, NULL,
+                                              (const xmlChar *)"p", NULL);
+                if (!para)
+                    break;
+                xmlNodeAddContentLen(para, (const xmlChar *)line.s + a,
+                                     (int)(z - a));
+                xmlAddChild(div, para);
+            }
+            line.n = 0;
+            line.space = 1;
+            if (*p == '\0')
+                break;
+        }
+    }
+    free(line.s);
+    if (!div->children) {
+        xmlFreeNode(div);
+        return NULL;
+    }
+    xmlAddChild(body, div);
+    return div;
+}
+
+/* Is `root` missing the text the page states in JSON-LD, and the page's
+ * markup too? Then the JSON is the only copy of the article. */
+static int
+needs_ld_body(xmlNode *root, xmlNode *body, const char *ab)
+{
+    tbuf nb = {NULL, 0, 0, 1};
+    if (tbuf_add(&nb, ab, strlen(ab)) < 0)
+        return 0;
+    int use = 0;
+    if (nb.n >= LD_MIN_BODY) {
+        char *rt = root ? plain_text(root) : NULL;
+        if (!root || (rt && probe_hits(nb.s, rt) * 2 < NPROBE &&
+                      strlen(rt) * 2 < nb.n)) {
+            char *bt = plain_text(body);
+            use = bt && probe_hits(nb.s, bt) * 2 < NPROBE;
+            free(bt);
+        }
+        free(rt);
+    }
+    free(nb.s);
+    return use;
 }
 
 /* ------------------------------------------------------------------ */
@@ -2580,17 +3096,27 @@ folio__extract(folio__extract_result *out, xmlDocPtr html,
     memset(&ix, 0, sizeof ix);
     pick pk = {NULL, 0, 0, 0, 0, 0};
     int rc = FOLIO_OK;
+    char *ab = NULL;
     out->root = NULL;
     out->fallback = false;
     xmlNode *body = html ? find_body(html) : NULL;
     if (!body)
         return FOLIO_ENOTFOUND;
+    /* Read before extraction removes the scripts. */
+    ab = ld_article_body(html);
     rescue_noscript(body);
     rc = index_build(&ix, body);
     if (rc < 0)
         goto done;
     index_text0(&ix);
     if (ix.total == 0) {
+        /* Nothing in the markup: the JSON-LD may hold the article. */
+        if (ab && needs_ld_body(NULL, body, ab) &&
+            (out->root = ld_body_tree(html, body, ab)) != NULL) {
+            folio__job_note(job, "extract: the article text is the page's "
+                            "JSON-LD articleBody");
+            goto done;
+        }
         rc = FOLIO_ENOTFOUND;
         goto done;
     }
@@ -2663,12 +3189,22 @@ folio__extract(folio__extract_result *out, xmlDocPtr html,
     drop_lines(root);
     drop_empty(root);
     trim_tail(root);
+    if (ab && needs_ld_body(root->children ? root : NULL, body, ab)) {
+        xmlNode *ld = ld_body_tree(html, body, ab);
+        if (ld) {
+            folio__job_note(job, "extract: the markup lacks the text of the "
+                            "page's JSON-LD articleBody: using that");
+            root = ld;
+            out->fallback = false;
+        }
+    }
     if (!root->children) {
         rc = FOLIO_ENOTFOUND;
         goto done;
     }
     out->root = root;
 done:
+    free(ab);
     free(ix.v);
     free(pk.roots);
     return rc;

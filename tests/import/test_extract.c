@@ -700,3 +700,381 @@ Test(extract, arabic_article_drops_read_also)
     free(t);
     xmlFreeDoc(doc);
 }
+
+/* ------------------------------------------------------------------ */
+/* Pages of several stories; the headline picks the article           */
+/* ------------------------------------------------------------------ */
+
+/* An endless-scroll page: the story under the page's title comes
+ * second and is the shortest; the longer stories around it, each under
+ * its own <h1>, are not the article, and the article does not grow into
+ * them. */
+Test(extract, picks_the_story_under_the_headline)
+{
+    const char *html =
+        "<html><body><div class='stories'>"
+        "<article class='story'><h1>Floods close the river road</h1>"
+        "<div class='text'><p>The river road was closed on Monday after "
+        "two days of rain, and the council said it would stay closed "
+        "until the water falls, which may take a week or more.</p>"
+        "<p>Drivers are asked to use the hill road, which adds twenty "
+        "minutes, and buses will run every half hour, the operator "
+        "said, as long as the bridge is safe to cross.</p>"
+        "<p>Farmers along the river said, again, that the dykes were "
+        "too low, and that they had written to the council about it, "
+        "several times, without an answer.</p></div></article>"
+        "<article class='story'><h1>Library opens on Sundays</h1>"
+        "<div class='text'><p>From next month the town library opens "
+        "on Sundays, from ten to four, the mayor announced, after a "
+        "petition signed by eight hundred readers.</p>"
+        "<p>Two new librarians will be hired, paid from the culture "
+        "budget, which the council raised last spring.</p>"
+        "</div></article>"
+        "<article class='story'><h1>New bakery on the square</h1>"
+        "<div class='text'><p>A bakery opened on the market square on "
+        "Saturday, in the old post office, and by noon, the owners "
+        "said, all the bread was sold.</p>"
+        "<p>The owners, two sisters from the valley, bake with flour "
+        "from the mill upstream, and plan, they said, to open a café "
+        "in the back room next year, if the town agrees.</p>"
+        "<p>Neighbours welcomed the smell of bread, though some, the "
+        "sisters admitted, complained about the early deliveries, at "
+        "four in the morning, every day.</p></div></article>"
+        "</div></body></html>";
+    folio__extract_result res;
+    xmlDocPtr doc;
+    char *t = extract_text(html, "Library opens on Sundays", &res, &doc);
+    ASSERT_HAS(t, "From next month the town library");
+    ASSERT_HAS(t, "Two new librarians");
+    ASSERT_HASNT(t, "river road");
+    ASSERT_HASNT(t, "bakery");
+    free(t);
+    xmlFreeDoc(doc);
+}
+
+/* ------------------------------------------------------------------ */
+/* Rules pinned by the corpus work                                    */
+/* ------------------------------------------------------------------ */
+
+/* An id made from a German heading ("nav_nur_die_folie") names an
+ * anchor, not navigation: the subheading stays. */
+Test(extract, keeps_heading_with_slug_id_in_german)
+{
+    const char *html =
+        "<html><body><div class='article-content'>"
+        "<p>Die Firma zerlegt alte Akkus in einer Stickstoffatmosphäre, "
+        "damit nichts brennt, und gewinnt so Kobalt, Nickel und Mangan "
+        "zurück, ohne die Zellen einzuschmelzen.</p>"
+        "<h3 id='nav_nur_die_folie__1'>Nur die Folie bleibt zurück</h3>"
+        "<p>Am Ende bleibt nur die Trennfolie übrig, die bisher noch "
+        "verbrannt wird, wie der Geschäftsführer sagt, aber auch dafür "
+        "sucht die Firma schon eine Lösung.</p>"
+        "</div></body></html>";
+    folio__extract_result res;
+    xmlDocPtr doc;
+    char *t = extract_text(html, NULL, &res, &doc);
+    ASSERT_HAS(t, "Nur die Folie bleibt zurück");
+    ASSERT_HAS(t, "Am Ende bleibt");
+    free(t);
+    xmlFreeDoc(doc);
+}
+
+/* A copyright notice of a few sentences goes; a paragraph that starts
+ * with a photo credit and goes on with the story stays. */
+Test(extract, drops_long_copyright_notice)
+{
+    const char *html =
+        "<html><body><div class='entry'>"
+        "<p>© Provided by Example Wire. The council approved the new "
+        "budget on Tuesday, after a long debate about schools, roads and "
+        "the swimming pool, which the majority wants to renovate before "
+        "next summer, and which the opposition, in a long speech by its "
+        "leader, called a waste of money in hard times for the town.</p>"
+        "<p>The opposition voted against it, saying the town's debt is "
+        "already too high and that local taxes will have to rise, which "
+        "the mayor denies, pointing to the savings of the last years.</p>"
+        "<p>© 2022, Example News. This article is the copyrighted "
+        "property of Example News. Written permission must be obtained "
+        "before reprint in online or print media. REPRINTING CONTENT "
+        "WITHOUT PERMISSION AND/OR PAYMENT IS THEFT AND PUNISHABLE BY "
+        "LAW, and we will pursue it in every court of the land.</p>"
+        "</div></body></html>";
+    folio__extract_result res;
+    xmlDocPtr doc;
+    char *t = extract_text(html, NULL, &res, &doc);
+    ASSERT_HAS(t, "Provided by Example Wire. The council approved");
+    ASSERT_HAS(t, "The opposition voted");
+    ASSERT_HASNT(t, "copyrighted property");
+    free(t);
+    xmlFreeDoc(doc);
+}
+
+/* A post that is a list of links, each with a note: the linked titles
+ * are the content, not "Read also" lines. */
+Test(extract, keeps_link_roll_titles)
+{
+    const char *html =
+        "<html><body><div class='entry-content'><ul class='links'>"
+        "<li><p><a href='/a'>Study doubts state aid for newspapers</a></p>"
+        "<p>via Horizont, a trade paper, which read the whole study and "
+        "asked three publishers what they make of it.</p></li>"
+        "<li><p><a href='/b'>Blame instead of protecting the victims</a>"
+        "</p><p>via a blog on digital rights, about the new law on hate "
+        "speech and what it asks of the platforms.</p></li>"
+        "<li><p><a href='/c'>Brussels weighs a ban on face recognition"
+        "</a></p><p>via the same blog, on a leaked paper of the "
+        "Commission that proposes a pause of five years.</p></li>"
+        "</ul></div></body></html>";
+    folio__extract_result res;
+    xmlDocPtr doc;
+    char *t = extract_text(html, NULL, &res, &doc);
+    ASSERT_HAS(t, "Study doubts state aid for newspapers");
+    ASSERT_HAS(t, "Brussels weighs a ban on face recognition");
+    ASSERT_HAS(t, "via a blog on digital rights");
+    free(t);
+    xmlFreeDoc(doc);
+}
+
+#define LD_BODY_TEXT                                                      \
+    "The harbour board met on Thursday to decide the future of the old "  \
+    "grain terminal, which has stood empty for six years.\\n\\nMembers "  \
+    "heard three plans: a marina, a housing block, and a museum of the "  \
+    "port, which the historical society has wanted for decades.\\n\\n"    \
+    "The board chose none of them, and asked for a study of the costs "   \
+    "of repairing the quay first, which will take until the spring, "     \
+    "its chairwoman said after the meeting."
+
+/* A page its scripts render: the markup holds no article, the JSON-LD
+ * holds the text. */
+Test(extract, uses_jsonld_body_when_markup_lacks_it)
+{
+    const char *html =
+        "<html><head><script type='application/ld+json'>"
+        "{\"@context\":\"https://schema.org\",\"@type\":\"NewsArticle\","
+        "\"headline\":\"Terminal\",\"articleBody\":\"" LD_BODY_TEXT "\"}"
+        "</script></head><body><div id='app'><nav><a href='/'>Home</a> "
+        "<a href='/news'>News</a></nav><p>Loading the article, please "
+        "wait a moment while the page gets ready.</p></div>"
+        "</body></html>";
+    folio__extract_result res;
+    xmlDocPtr doc;
+    char *t = extract_text(html, NULL, &res, &doc);
+    ASSERT_HAS(t, "The harbour board met on Thursday");
+    ASSERT_HAS(t, "its chairwoman said after the meeting.");
+    ASSERT_HASNT(t, "Loading the article");
+    /* One paragraph per paragraph of the JSON text. */
+    cr_assert_eq(count_el(res.root, "p"), 3);
+    free(t);
+    xmlFreeDoc(doc);
+}
+
+/* When the markup holds the same text, the markup wins: it has the
+ * subheadings and links the JSON lacks. */
+Test(extract, prefers_markup_that_has_the_jsonld_body)
+{
+    const char *html =
+        "<html><head><script type='application/ld+json'>"
+        "{\"@type\":\"NewsArticle\",\"articleBody\":\"" LD_BODY_TEXT "\"}"
+        "</script></head><body><div class='story'>"
+        "<p>The harbour board met on Thursday to decide the future of the "
+        "old grain terminal, which has stood empty for six years.</p>"
+        "<h2>Three plans</h2>"
+        "<p>Members heard three plans: a marina, a housing block, and a "
+        "museum of the port, which the historical society has wanted "
+        "for decades.</p>"
+        "<p>The board chose none of them, and asked for a study of the "
+        "costs of repairing the quay first, which will take until the "
+        "spring, its chairwoman said after the meeting.</p>"
+        "</div></body></html>";
+    folio__extract_result res;
+    xmlDocPtr doc;
+    char *t = extract_text(html, NULL, &res, &doc);
+    ASSERT_HAS(t, "Three plans");
+    ASSERT_HAS(t, "The harbour board met");
+    free(t);
+    xmlFreeDoc(doc);
+}
+
+/* Calls to action and notes around an article, in several languages;
+ * prose that starts with similar words stays. */
+Test(extract, drops_calls_to_action)
+{
+    const char *html =
+        "<html><body><div class='entry'>"
+        "<p>For the latest quarter, the port reported more ships than in "
+        "any quarter since the war, and the harbour master expects the "
+        "trend to hold through the winter, weather permitting.</p>"
+        "<p>Der Hafen will die Kaimauer bis zum Sommer erneuern, sagte "
+        "die Sprecherin, und dafür zwei Millionen Euro ausgeben, die zum "
+        "Teil vom Land kommen sollen.</p>"
+        "<p>For the latest stories and breaking news updates download the "
+        "Example News apps for iOS and Android.</p>"
+        "<p>Mehr zum Thema auf example.de</p>"
+        "<p>Sie sind aktuell nicht eingeloggt.</p>"
+        "<p>Stand: 05. Februar 2020</p>"
+        "<p>Puede escribirnos a redaccion@example.com o seguirnos en las "
+        "redes sociales.</p>"
+        "<p>We want to hear what you think about this article. Submit a "
+        "letter to the editor.</p>"
+        "</div></body></html>";
+    folio__extract_result res;
+    xmlDocPtr doc;
+    char *t = extract_text(html, NULL, &res, &doc);
+    ASSERT_HAS(t, "For the latest quarter");
+    ASSERT_HAS(t, "Der Hafen will");
+    ASSERT_HASNT(t, "breaking news updates");
+    ASSERT_HASNT(t, "Mehr zum Thema");
+    ASSERT_HASNT(t, "eingeloggt");
+    ASSERT_HASNT(t, "Stand:");
+    ASSERT_HASNT(t, "escribirnos");
+    ASSERT_HASNT(t, "want to hear");
+    free(t);
+    xmlFreeDoc(doc);
+}
+
+/* A reference list, all commas, outscores the short paper above it:
+ * the article is the container of both. */
+Test(extract, reference_list_is_not_the_whole_article)
+{
+    const char *html =
+        "<html><body><nav><a href='/'>Journal</a></nav>"
+        "<div class='paper'><div class='abstract'>"
+        "<p>Background: Vaccination reduces hospital stays among older "
+        "people. We studied adults aged 55 to 75 years in one region "
+        "during 2000 to 2014.</p>"
+        "<p>Primary funding source: a national research council.</p>"
+        "</div><ul class='refs'>"
+        "<li>Smith A, Jones B, Brown C, et al. Influenza in adults, "
+        "a cohort study, 2001-2010. J Med. 2012;3(4):10-20.</li>"
+        "<li>Miller D, Wilson E, Moore F, et al. Costs, outcomes, and "
+        "care, in a register study. Ann Med. 2014;5(2):30-41.</li>"
+        "<li>Taylor G, Anderson H, Thomas I, et al. Vaccines, ageing, "
+        "and immunity, a review. Rev Med. 2015;8(1):1-9.</li>"
+        "<li>Jackson J, White K, Harris L, et al. Mortality, winter, "
+        "and flu, revisited. Epid J. 2016;9(3):44-52.</li>"
+        "<li>Martin M, Thompson N, Garcia O, et al. Hospital stays, "
+        "costs, and policy, in Europe. Health P. 2017;2(2):5-15.</li>"
+        "</ul></div></body></html>";
+    folio__extract_result res;
+    xmlDocPtr doc;
+    char *t = extract_text(html, NULL, &res, &doc);
+    ASSERT_HAS(t, "Vaccination reduces hospital stays");
+    ASSERT_HAS(t, "Primary funding source");
+    ASSERT_HAS(t, "Smith A, Jones B");
+    free(t);
+    xmlFreeDoc(doc);
+}
+
+/* The body of a paid article carries a paywall class, and the page
+ * declares <main> elsewhere: a content word on it and most of the text
+ * keep it. The author box under it goes. */
+Test(extract, keeps_paywalled_body_drops_author_box)
+{
+    const char *html =
+        "<html><body><main><article>"
+        "<p class='lead'>A farmer sprayed a field next to a rural school "
+        "inside the protected area, the neighbours say, and the "
+        "association of parents, which has asked for a buffer zone since "
+        "the school opened, wrote to the ministry, the mayor and the "
+        "regional council on the same day, asking for the spraying to "
+        "stop until the rules for the area are settled, which, after "
+        "three years of talks between the farmers, the neighbours and "
+        "the ministry, they still are not, as the plan for the area has "
+        "been rewritten twice and is still waiting for a vote.</p>"
+        "<div class='article-body paywalled-content'>"
+        "<p>Two beekeepers walking past the school in March saw that the "
+        "fields around it had been burnt by the spraying, and reported "
+        "it to the ministry, which is in charge of such cases.</p>"
+        "<p>Since 2011 a resolution forbids spraying within three hundred "
+        "metres of a rural school, by air, and within fifty by land, but "
+        "the neighbours say nobody checks it in the area.</p>"
+        "<p>The ministry said it would send inspectors, and that the "
+        "farmer could face a fine, once the samples are analysed.</p>"
+        "<p>The farmer, reached by phone, said he had sprayed on a "
+        "Sunday, when the school was closed, and that the wind blew "
+        "away from it, so that no child was ever at risk, in his view.</p>"
+        "<p>The parents do not believe it: the leaves of the trees in "
+        "the schoolyard turned brown within days, they say, and they "
+        "have photographs of it, taken on the Monday morning, which "
+        "they sent to the ministry with their letter.</p>"
+        "</div>"
+        "<div class='author-info'><p>Jane Doe writes about farming, "
+        "the environment and rural life, and has done so for twenty "
+        "years, for papers in three countries.</p></div>"
+        "</article></main></body></html>";
+    folio__extract_result res;
+    xmlDocPtr doc;
+    char *t = extract_text(html, NULL, &res, &doc);
+    ASSERT_HAS(t, "Two beekeepers walking past");
+    ASSERT_HAS(t, "The ministry said");
+    ASSERT_HASNT(t, "writes about farming");
+    free(t);
+    xmlFreeDoc(doc);
+}
+
+/* Teasers cut off with an ellipsis and a "more" link go; prose that
+ * trails off stays. */
+Test(extract, drops_teaser_lines)
+{
+    const char *html =
+        "<html><body><div class='entry-content'>"
+        "<p>The weather service publishes its yearly report on the "
+        "climate of the country, with the temperatures, the rain and the "
+        "sunshine of every month, compared with the long-term mean.</p>"
+        "<p>This year was the warmest since records began, and the "
+        "driest in the east, while the west had more rain than usual, "
+        "he said, and then, after a pause: \"We will see…\"</p>"
+        "<div class='box'><p>Information about past weather… more "
+        "\xe2\x80\xa2\xe2\x80\xa2\xe2\x80\xa2</p></div>"
+        "<div class='box'><p>Berechnung der erwartbaren Energieproduktion"
+        "\xe2\x80\xa6 mehr \xc2\xbb</p></div>"
+        "<div class='box'><p>Final sale: get the hottest bargains of the "
+        "season before they are gone, and without emptying your purse "
+        "[\xe2\x80\xa6]</p></div>"
+        "</div></body></html>";
+    folio__extract_result res;
+    xmlDocPtr doc;
+    char *t = extract_text(html, NULL, &res, &doc);
+    ASSERT_HAS(t, "The weather service publishes");
+    ASSERT_HAS(t, "We will see");
+    ASSERT_HASNT(t, "past weather");
+    ASSERT_HASNT(t, "Energieproduktion");
+    ASSERT_HASNT(t, "bargains");
+    free(t);
+    xmlFreeDoc(doc);
+}
+
+/* More notes around articles: reading times, relative dates, related
+ * labels in French, licence and shop notes. */
+Test(extract, drops_reading_times_and_notes)
+{
+    const char *html =
+        "<html><body><div class='entry-content'>"
+        "<p>By Jane Doe Feb 8, 2020 5 min read</p>"
+        "<p>Asked 8 years, 2 months ago</p>"
+        "<p>Le conseil municipal a voté hier soir le budget de l'année, "
+        "après un long débat sur les écoles, les routes et la piscine, "
+        "que la majorité veut rénover avant l'été prochain.</p>"
+        "<p>L'opposition a voté contre, estimant que la dette de la ville "
+        "est déjà trop élevée et que les impôts locaux vont augmenter.</p>"
+        "<p>Audios et vidéos sur le sujet</p>"
+        "<ul><li><a href='/a'>Le budget de l'an dernier</a></li>"
+        "<li><a href='/b'>La piscine fermée</a></li></ul>"
+        "<p>Sauf mention contraire, les contenus sont sous licence CC-BY."
+        "</p>"
+        "<p>Der Artikel wurde erfolgreich hinzugefügt.</p>"
+        "</div></body></html>";
+    folio__extract_result res;
+    xmlDocPtr doc;
+    char *t = extract_text(html, NULL, &res, &doc);
+    ASSERT_HAS(t, "Le conseil municipal");
+    ASSERT_HAS(t, "L'opposition");
+    ASSERT_HASNT(t, "min read");
+    ASSERT_HASNT(t, "months ago");
+    ASSERT_HASNT(t, "Audios et vidéos");
+    ASSERT_HASNT(t, "La piscine fermée");
+    ASSERT_HASNT(t, "licence");
+    ASSERT_HASNT(t, "hinzugefügt");
+    free(t);
+    xmlFreeDoc(doc);
+}
