@@ -784,6 +784,14 @@ const char *folio__charset_detect(const unsigned char *buf, size_t len,
                              : "utf-8 check";
         return "UTF-8";
     }
+    /* No label, not UTF-8: read the bytes as the text they most look
+     * like, when there are enough of them to tell. */
+    enc = folio__charset_guess(buf, len);
+    if (enc != NULL) {
+        *rule = unknown_meta ? "guessed from the bytes (unknown meta label)"
+                             : "guessed from the bytes";
+        return enc;
+    }
     *rule = unknown_meta ? "default (unknown meta label)" : "default";
     return "WINDOWS-1252";
 }

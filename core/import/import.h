@@ -42,6 +42,15 @@ const char *folio__charset_label(const char *label);
 int folio__charset_to_utf8(char **out, size_t *out_len, const char *charset,
                            const unsigned char *buf, size_t len);
 
+/* --- guess.c ----------------------------------------------------------- */
+
+/* For a page that declares no charset and is not valid UTF-8: the
+ * candidate (UTF-8 with stray bytes, windows-125x, ISO-8859-2, KOI8-R,
+ * GB18030, Big5, Shift_JIS, EUC-JP, EUC-KR, ...) whose decoding of a
+ * sample reads most like text. Returns a static iconv name, or NULL when
+ * the page has too few non-ASCII bytes to tell. */
+const char *folio__charset_guess(const unsigned char *buf, size_t len);
+
 /* --- parse.c ------------------------------------------------------------ */
 
 /* Parses UTF-8 HTML with libxml2 (recover, no network, no entities, no
