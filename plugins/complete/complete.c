@@ -768,6 +768,7 @@ static int complete_read(const folio_host *h, folio_job *job,
     const char *path;
     char *missing = NULL;
     motw m;
+    bool has_motw;
     int pfd = -1, rc = FOLIO_OK;
 
     if (buf == NULL || len == 0)
@@ -778,7 +779,9 @@ static int complete_read(const folio_host *h, folio_job *job,
     in.html = buf;
     in.len = len;
 
-    if (find_motw(buf, len < PROBE_WINDOW ? len : PROBE_WINDOW, len, &m)) {
+    has_motw = find_motw(buf, len < PROBE_WINDOW ? len : PROBE_WINDOW, len,
+                         &m);
+    if (has_motw) {
         bool nomem;
         char *url = saved_from_url(h, job, buf, &m, &nomem);
 
@@ -816,6 +819,16 @@ static int complete_read(const folio_host *h, folio_job *job,
         close(dfd);
         if (rc < 0)
             goto done;
+    }
+
+    /* Only -f complete gets a page with neither mark here: a wrong
+     * format named by the user is an error, not a silent fallback. */
+    if (!has_motw && found.n == 0 && missing == NULL) {
+        rc = h->error(job, FOLIO_EINVALID,
+                      "not a \"Web Page, Complete\" save: no saved-from "
+                      "comment and no folder of its files (read it with "
+                      "-f html)");
+        goto done;
     }
 
     /* A page whose links point into a folder that is not there (moved

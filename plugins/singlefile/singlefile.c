@@ -344,13 +344,13 @@ static int singlefile_read(const folio_host *h, folio_job *job,
     in.html = buf;
     in.len = len;
 
-    /* Read with -f singlefile, a page without the comment is still HTML:
-     * convert it, without provenance. */
-    if (!find_marker(buf, len < PROBE_WINDOW ? len : PROBE_WINDOW, &m)) {
-        h->warn(job, "no SingleFile comment at the start of the page; "
-                     "read as plain HTML");
-        return h->import_html(job, &in);
-    }
+    /* Only -f singlefile gets a page without the comment here: a wrong
+     * format named by the user is an error, not a silent fallback. */
+    if (!find_marker(buf, len < PROBE_WINDOW ? len : PROBE_WINDOW, &m))
+        return h->error(job, FOLIO_EINVALID,
+                        "not a SingleFile page: no \"Page saved with "
+                        "SingleFile\" comment at the start (read it with "
+                        "-f html)");
     if (is_sfz(buf, &m))
         return h->error(job, FOLIO_EUNSUPPORTED,
                         "SingleFile self-extracting ZIP pages are not "

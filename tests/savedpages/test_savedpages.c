@@ -624,15 +624,29 @@ Test(singlefile, urls_that_are_no_page_address)
     free(page);
 }
 
-Test(singlefile, plain_page_read_with_f_singlefile)
+Test(singlefile, plain_page_read_with_f_singlefile_is_refused)
 {
     char *page = make_page("<!DOCTYPE html>", "");
     conv c = convert((const unsigned char *)page, strlen(page), "a.html",
                      "singlefile", false);
 
-    cr_assert_eq(c.rc, FOLIO_OK, "%s", folio_job_error(c.job));
-    cr_assert_str_eq(c.meta->title, "Winter Pruning of Apple Trees");
-    cr_assert(warned(&c, "no SingleFile comment"));
+    cr_assert_eq(c.rc, FOLIO_EINVALID);
+    cr_assert_not_null(strstr(folio_job_error(c.job), "not a SingleFile "
+                              "page"), "%s", folio_job_error(c.job));
+    conv_free(&c);
+    free(page);
+}
+
+Test(complete, plain_page_read_with_f_complete_is_refused)
+{
+    char *page = make_page("<!DOCTYPE html>", "");
+    conv c = convert((const unsigned char *)page, strlen(page),
+                     "/nonexistent-folio-dir/a.html", "complete", false);
+
+    cr_assert_eq(c.rc, FOLIO_EINVALID);
+    cr_assert_not_null(strstr(folio_job_error(c.job), "not a \"Web Page, "
+                              "Complete\" save"), "%s",
+                       folio_job_error(c.job));
     conv_free(&c);
     free(page);
 }
