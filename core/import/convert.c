@@ -1680,7 +1680,147 @@ static const char *math_tex(xmlNodePtr math)
     return NULL;
 }
 
-/* The <math> inside a KaTeX or MathJax wrapper, if any. */
+/* MathML without TeX as one line of text: tokens spaced, x^2, x_i,
+ * (a)/(b), √(x), rows of a table split by "; ". Bounded in depth, nodes
+ * and length: math from the web can be anything. */
+typedef struct mbuf {
+    char s[2048];
+    size_t n;
+    int budget;
+} mbuf;
+
+static void mb_put(mbuf *b, const char *s, size_t n)
+{
+    if (n > sizeof b->s - 1 - b->n)
+        n = sizeof b->s - 1 - b->n;
+    memcpy(b->s + b->n, s, n);
+    b->n += n;
+    b->s[b->n] = '\0';
+}
+
+static void mb_str(mbuf *b, const char *s)
+{
+    mb_put(b, s, strlen(s));
+}
+
+/* Appends the token's text, trimmed, with a space before it unless the
+ * output just opened a group. */
+static void mb_token(mbuf *b, const char *t)
+{
+    const char *e;
+
+    while (*t != '\0' && is_ws((unsigned char)*t))
+        t++;
+    e = t + strlen(t);
+    while (e > t && is_ws((unsigned char)e[-1]))
+        e--;
+    if (e == t)
+        return;
+    if (b->n > 0 && strchr(" (^_/√", b->s[b->n - 1]) == NULL &&
+        !((e - t) == 1 && strchr("),;.]}!", *t) != NULL))
+        mb_str(b, " ");
+    mb_put(b, t, (size_t)(e - t));
+}
+
+static xmlNodePtr math_child(xmlNodePtr n, int i)
+{
+    for (n = n != NULL ? n->children : NULL; n != NULL; n = n->next)
+        if (n->type == XML_ELEMENT_NODE && i-- == 0)
+            return n;
+    return NULL;
+}
+
+static void math_lin(mbuf *b, xmlNodePtr n, int depth);
+
+/* A script or argument: bare when it is one token, else in parentheses. */
+static void math_arg(mbuf *b, xmlNodePtr n, int depth)
+{
+    bool token = n != NULL && (dom_is(n, "mi") || dom_is(n, "mn") ||
+                               dom_is(n, "mo") || dom_is(n, "mtext"));
+
+    if (!token)
+        mb_str(b, "(");
+    math_lin(b, n, depth + 1);
+    if (!token)
+        mb_str(b, ")");
+}
+
+static void math_lin(mbuf *b, xmlNodePtr n, int depth)
+{
+    if (n == NULL || depth > 32 || b->budget-- <= 0)
+        return;
+    if (n->type == XML_TEXT_NODE) {
+        if (n->content != NULL)
+            mb_token(b, (const char *)n->content);
+        return;
+    }
+    if (n->type != XML_ELEMENT_NODE || dom_is(n, "annotation") ||
+        dom_is(n, "annotation-xml") || dom_is(n, "mphantom") ||
+        dom_is(n, "none") || dom_is(n, "mprescripts"))
+        return;
+    if (dom_is(n, "msup") || dom_is(n, "msub") || dom_is(n, "msubsup") ||
+        dom_is(n, "mover") || dom_is(n, "munder") ||
+        dom_is(n, "munderover")) {
+        bool sub = dom_is(n, "msub") || dom_is(n, "munder");
+        bool both = dom_is(n, "msubsup") || dom_is(n, "munderover");
+
+        math_lin(b, math_child(n, 0), depth + 1);
+        mb_str(b, sub || both ? "_" : "^");
+        math_arg(b, math_child(n, 1), depth);
+        if (both) {
+            mb_str(b, "^");
+            math_arg(b, math_child(n, 2), depth);
+        }
+        return;
+    }
+    if (dom_is(n, "mfrac")) {
+        if (b->n > 0 && b->s[b->n - 1] != '(')
+            mb_str(b, " ");
+        math_arg(b, math_child(n, 0), depth);
+        mb_str(b, "/");
+        math_arg(b, math_child(n, 1), depth);
+        return;
+    }
+    if (dom_is(n, "msqrt") || dom_is(n, "mroot")) {
+        if (b->n > 0 && b->s[b->n - 1] != '(')
+            mb_str(b, " ");
+        mb_str(b, "√(");
+        if (dom_is(n, "mroot"))
+            math_lin(b, math_child(n, 0), depth + 1);
+        else
+            for (xmlNodePtr k = n->children; k != NULL; k = k->next)
+                math_lin(b, k, depth + 1);
+        mb_str(b, ")");
+        return;
+    }
+    if (dom_is(n, "semantics")) {
+        math_lin(b, math_child(n, 0), depth + 1);
+        return;
+    }
+    for (xmlNodePtr k = n->children; k != NULL; k = k->next) {
+        math_lin(b, k, depth + 1);
+        if (dom_is(k, "mtr") && k->next != NULL)
+            mb_str(b, ";");
+    }
+}
+
+/* A <math> as a code span: its TeX source when it carries one, else its
+ * MathML written out on one line. */
+static int emit_math(conv *c, xmlNodePtr math)
+{
+    const char *tex = math_tex(math);
+    mbuf lin;
+
+    if (tex != NULL)
+        return emit_code_span(c, tex, NULL);
+    lin.n = 0;
+    lin.s[0] = '\0';
+    lin.budget = 4096;
+    math_lin(&lin, math, 0);
+    return lin.n > 0 ? emit_code_span(c, lin.s, NULL) : FOLIO_OK;
+}
+
+/* The <math> inside a KaTeX or MathJax wrapper, if any. *//* The <math> inside a KaTeX or MathJax wrapper, if any. */
 static xmlNodePtr find_math(xmlNodePtr el)
 {
     xmlNodePtr n = el->children;
@@ -2311,6 +2451,11 @@ static int enter(conv *c, xmlNodePtr el, bool *descend)
             *descend = false;
             return emit_code_span(c, tex, NULL);
         }
+        if (m != NULL) {
+            /* The wrapper's own glyphs are CSS art: its MathML speaks. */
+            *descend = false;
+            return emit_math(c, m);
+        }
     }
 
     s = &c->st[c->scope];
@@ -2328,11 +2473,9 @@ static int enter(conv *c, xmlNodePtr el, bool *descend)
                                   NULL);
         return FOLIO_OK;
     }
-    case T_MATH: {
-        const char *tex = math_tex(el);
+    case T_MATH:
         *descend = false;
-        return tex != NULL ? emit_code_span(c, tex, NULL) : FOLIO_OK;
-    }
+        return emit_math(c, el);
     case T_BLOCK:
     case T_P:
         top(c)->kind = K_BREAK;

@@ -392,6 +392,22 @@ Test(convert, math_as_tex)
            "code\"e^x\" \".\"}}");
 }
 
+Test(convert, mathml_without_tex_is_written_out)
+{
+    /* MathJax 3 CHTML: CSS glyphs (hidden) and an assistive MathML copy. */
+    EXPECT("<body><p>So <mjx-container class='MathJax'><mjx-math "
+           "aria-hidden='true'><mjx-c class='mjx-c78'></mjx-c></mjx-math>"
+           "<mjx-assistive-mml><math><mi>x</mi><mo>=</mo><mfrac><mrow>"
+           "<mo>-</mo><mi>b</mi><mo>+</mo><msqrt><msup><mi>b</mi><mn>2</mn>"
+           "</msup><mo>-</mo><mn>4</mn><mi>a</mi><mi>c</mi></msqrt></mrow>"
+           "<mrow><mn>2</mn><mi>a</mi></mrow></mfrac></math>"
+           "</mjx-assistive-mml></mjx-container> and <math><msub><mi>a</mi>"
+           "<mi>k</mi></msub><mo>(</mo><mi>t</mi><mo>)</mo></math>.</p>"
+           "</body>", NULL,
+           "document{paragraph{\"So \" code\"x = (- b + √(b^2 - 4 a c))/(2 "
+           "a)\" \" and \" code\"a_k (t)\" \".\"}}");
+}
+
 /* ------------------------------------------------------------------ */
 /* Images and media                                                   */
 /* ------------------------------------------------------------------ */
