@@ -1657,9 +1657,11 @@ static int localize_assets(const run *r, const char *label, folio_job *job,
         return 0;
 
     ddir = docs_dir(r, ndocs);
+    if (ddir == NULL && r->mode != TO_STDOUT)
+        goto nomem;
     adir = c->assets != NULL ? strdup(c->assets) : join_path(ddir, "assets");
     if (adir == NULL)
-        goto done;
+        goto nomem;
     if (ddir != NULL) {
         prefix = cli_relpath(adir, ddir);
     } else {
@@ -1670,45 +1672,49 @@ static int localize_assets(const run *r, const char *label, folio_job *job,
             prefix[strlen(prefix) - 1] = '\0';
     }
     if (prefix == NULL)
-        goto done;
+        goto nomem;
 
     for (size_t i = 0; i < ndocs; i++) {
         folio_doc *doc = folio_job_doc(job, i);
 
         for (size_t k = 0; k < folio_doc_asset_count(doc); k++) {
             const folio_asset *a = folio_doc_asset_at(doc, k);
-            char *url = strdup(a->url), *name = NULL, *link = NULL;
-            int ren = FOLIO_EINVALID;
+            char *url = strdup(a->url), *base = NULL, *name = NULL;
+            char *link = NULL;
+            int ren = FOLIO_ENOMEM;
 
             if (url != NULL)
-                name = cli_asset_name(url, a->media_type, a->data, a->len);
-            for (unsigned n = 1; name != NULL && ren == FOLIO_EINVALID &&
-                                 n < 100; n++) {
-                if (n > 1) {
-                    char *other = numbered_name(name, n);
-                    free(name);
-                    name = other;
-                    if (name == NULL)
-                        break;
-                }
+                base = cli_asset_name(url, a->media_type, a->data, a->len);
+            /* Two images of one document with equal bytes get one name
+             * each: NAME, NAME-2, ... */
+            for (unsigned n = 1; base != NULL && n < 100; n++) {
+                free(name);
                 free(link);
-                link = prefix[0] != '\0' ? join_path(prefix, name)
-                                         : strdup(name);
-                if (link == NULL)
+                link = NULL;
+                name = n == 1 ? strdup(base) : numbered_name(base, n);
+                if (name != NULL)
+                    link = prefix[0] != '\0' ? join_path(prefix, name)
+                                             : strdup(name);
+                if (link == NULL) {
+                    ren = FOLIO_ENOMEM;
                     break;
+                }
                 ren = folio_doc_rename_asset(doc, url, link);
+                if (ren != FOLIO_EINVALID)
+                    break;
             }
-            free(url);
-            free(link);
             if (ren == FOLIO_OK && keep_asset(cv, join_path(adir, name),
                                               folio_doc_asset_at(doc, k)) < 0)
                 ren = FOLIO_ENOMEM;
+            free(url);
+            free(base);
             free(name);
+            free(link);
+            if (ren == FOLIO_ENOMEM)
+                goto nomem;
             if (ren != FOLIO_OK) {
-                error_at(label, "cannot name the images to save: %s",
-                         folio_status_str(ren == FOLIO_EINVALID
-                                              ? FOLIO_EINVALID
-                                              : FOLIO_ENOMEM));
+                error_at(label, "cannot link the images saved in %s: %s",
+                         adir, folio_status_str(ren));
                 goto done;
             }
         }
@@ -1716,9 +1722,10 @@ static int localize_assets(const run *r, const char *label, folio_job *job,
     cv->assets_dir = adir;
     adir = NULL;
     rc = 0;
+    goto done;
+nomem:
+    error_at(label, "out of memory");
 done:
-    if (rc != 0 && adir == NULL && cv->assets_dir == NULL)
-        error_at(label, "out of memory");
     free(ddir);
     free(adir);
     free(prefix);

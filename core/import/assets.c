@@ -59,13 +59,20 @@ static bool decode_payload(const char *p, bool base64, unsigned char *out,
         unsigned acc = 0;
         int bits = 0;
         for (; *p != '\0' && *p != '='; p++) {
-            int v;
-            if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'
-                || *p == '\f')
+            int v, c = (unsigned char)*p, hi, lo;
+
+            /* A URL writer may have %-escaped any byte: '+', '/', '=',
+             * the white space inside a long value. */
+            if (c == '%' && (hi = hex_value((unsigned char)p[1])) >= 0 &&
+                (lo = hex_value((unsigned char)p[2])) >= 0) {
+                c = hi * 16 + lo;
+                p += 2;
+                if (c == '=')
+                    break;
+            }
+            if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f')
                 continue;
-            if (*p == '%' && p[1] == '2' && lower((unsigned char)p[2]) == 'b')
-                v = 62, p += 2; /* "%2B": a '+' escaped by a URL writer */
-            else if ((v = b64_value((unsigned char)*p)) < 0)
+            if ((v = b64_value(c)) < 0)
                 return false;
             acc = (acc << 6) | (unsigned)v;
             bits += 6;
