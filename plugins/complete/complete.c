@@ -36,6 +36,8 @@
 
 #include "folio/plugin.h"
 
+#include "ascii.h"
+
 /* Chromium writes the comment right after the doctype; other tools (old
  * Internet Explorer) a little later, after <html>. */
 #define PROBE_WINDOW 2048
@@ -56,31 +58,6 @@
 /* ------------------------------------------------------------------ */
 /* Small helpers                                                      */
 /* ------------------------------------------------------------------ */
-
-static bool is_space(unsigned char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
-}
-
-static unsigned char lower(unsigned char c)
-{
-    return c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c;
-}
-
-/* True when s[0..len) starts with the lower-case ASCII `w`, ignoring
- * ASCII case. */
-static bool starts_with_ci(const unsigned char *s, size_t len, const char *w)
-{
-    size_t n = strlen(w);
-
-    if (len < n)
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        if (lower(s[i]) != (unsigned char)w[i])
-            return false;
-    }
-    return true;
-}
 
 static bool ends_with_ci(const char *s, const char *w)
 {

@@ -14,6 +14,8 @@
 
 #include "folio/plugin.h"
 
+#include "ascii.h"
+
 /* probe() looks at this much of the input; FORMATS.md says the markers a
  * browser sniffs for sit at the start of the page. */
 #define PROBE_WINDOW 4096
@@ -27,31 +29,6 @@
 /* ------------------------------------------------------------------ */
 /* Probe                                                              */
 /* ------------------------------------------------------------------ */
-
-static bool is_space(unsigned char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
-}
-
-static unsigned char lower(unsigned char c)
-{
-    return c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c;
-}
-
-/* True when s[0..len) starts with the lower-case ASCII word `w`, compared
- * case-insensitively. */
-static bool starts_with_ci(const unsigned char *s, size_t len, const char *w)
-{
-    size_t n = strlen(w);
-
-    if (len < n)
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        if (lower(s[i]) != (unsigned char)w[i])
-            return false;
-    }
-    return true;
-}
 
 /* True when a tag name of the given length ends at s[n]: the next byte
  * closes or separates it, so "<p>" matches "p" but "<pre" does not. */

@@ -23,6 +23,8 @@
 
 #include "folio/plugin.h"
 
+#include "ascii.h"
+
 /* SingleFile puts its comment right after <html ...>, so it sits within
  * the first few hundred bytes; 4 KiB leaves room for long <html>
  * attribute lists. */
@@ -37,31 +39,6 @@
 /* ------------------------------------------------------------------ */
 /* Small helpers                                                      */
 /* ------------------------------------------------------------------ */
-
-static bool is_space(unsigned char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
-}
-
-static unsigned char lower(unsigned char c)
-{
-    return c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c;
-}
-
-/* True when s[0..len) starts with the lower-case ASCII `w`, ignoring
- * ASCII case. */
-static bool starts_with_ci(const unsigned char *s, size_t len, const char *w)
-{
-    size_t n = strlen(w);
-
-    if (len < n)
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        if (lower(s[i]) != (unsigned char)w[i])
-            return false;
-    }
-    return true;
-}
 
 /* True when s[0..len) is "<name" followed by the end of the tag name. */
 static bool is_tag(const unsigned char *s, size_t len, const char *name)
