@@ -422,6 +422,27 @@ static int utf8_valid(const unsigned char *s, size_t len)
     return 1;
 }
 
+bool folio__utf8_clean(const unsigned char *s, size_t len)
+{
+    size_t i = 0;
+
+    while (i < len) {
+        size_t n;
+        if (s[i] < 0x80) {
+            size_t run = ascii_run(s + i, len - i, true);
+            if (run == 0)
+                return false; /* a NUL */
+            i += run;
+            continue;
+        }
+        n = utf8_seq(s + i, len - i);
+        if (n == 0)
+            return false;
+        i += n;
+    }
+    return true;
+}
+
 /* ------------------------------------------------------------------ */
 /* The <meta> prescan                                                 */
 /* ------------------------------------------------------------------ */

@@ -199,6 +199,7 @@ int folio__import_html(folio_doc **out, folio_job *job,
     const unsigned char *bytes;
     size_t max, len, bom = 0, ulen = 0;
     char *utf8 = NULL, *base = NULL;
+    const char *src = NULL;   /* the UTF-8 page: `utf8` or the input */
     xmlDocPtr html = NULL;
     folio_doc *doc = NULL;
     folio__extract_result res = { NULL, false };
@@ -231,13 +232,24 @@ int folio__import_html(folio_doc **out, folio_job *job,
     charset = folio__charset_detect(bytes, len, opts->encoding, hint, &rule,
                                     &bom);
     folio__job_note(job, "charset %s (%s)", charset, rule);
-    rc = folio__charset_to_utf8(&utf8, &ulen, charset, bytes + bom,
-                                len - bom);
+    if (strcmp(charset, "UTF-8") == 0
+        && folio__utf8_clean(bytes + bom, len - bom)) {
+        /* Already what the parser reads: no copy (libxml2 makes its own
+         * anyway). */
+        src = (const char *)bytes + bom;
+        ulen = len - bom;
+        rc = FOLIO_OK;
+    } else {
+        rc = folio__charset_to_utf8(&utf8, &ulen, charset, bytes + bom,
+                                    len - bom);
+        src = utf8;
+    }
     if (rc == FOLIO_EUNSUPPORTED) {
         folio__job_warn(job, "charset %s is not available; read as "
                         "windows-1252", charset);
         rc = folio__charset_to_utf8(&utf8, &ulen, "WINDOWS-1252",
                                     bytes + bom, len - bom);
+        src = utf8;
     }
     if (rc < 0) {
         rc = folio__job_error(job, rc, "cannot convert the page from %s",
@@ -246,7 +258,7 @@ int folio__import_html(folio_doc **out, folio_job *job,
     }
 
     /* Parse. */
-    html = folio__html_parse(utf8, ulen, job);
+    html = folio__html_parse(src, ulen, job);
     if (html == NULL) {
         rc = folio__job_error(job, FOLIO_EINVALID, "cannot parse the page "
                               "as HTML");

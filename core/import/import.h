@@ -36,6 +36,10 @@ const char *folio__charset_detect(const unsigned char *buf, size_t len,
  * Lets the importer report an unusable --encoding or transport label. */
 const char *folio__charset_label(const char *label);
 
+/* True when `len` bytes are valid UTF-8 without NUL bytes: exactly the
+ * input folio__charset_to_utf8 would copy unchanged from "UTF-8". */
+bool folio__utf8_clean(const unsigned char *s, size_t len);
+
 /* Converts `len` bytes in `charset` to UTF-8 (malloc'd, NUL-terminated,
  * invalid sequences replaced with U+FFFD). Returns FOLIO_OK,
  * FOLIO_EUNSUPPORTED (unknown charset) or FOLIO_ENOMEM. */

@@ -289,94 +289,183 @@ collect_meta(page *pg, const xmlNode *n)
 }
 
 static int
+ascii_lower(int c)
+{
+    return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+}
+
+/* Does `v + i` start with `w` (ASCII case insensitive), within `len`? */
+static int
+word_at(const char *v, size_t i, size_t len, const char *w)
+{
+    size_t j = 0;
+    while (w[j] && i + j < len &&
+           ascii_lower((unsigned char)v[i + j]) == w[j])
+        j++;
+    return w[j] == '\0';
+}
+
+/* Does class or id value `v` name a byline: "byline", "author",
+ * "dateline", "writtenby" or "p-author" (which holds "author"), ASCII
+ * case insensitive, within its first 255 bytes? Matched in place, not on
+ * a lower-cased copy: this runs for each element of the body until a
+ * byline is found, which on most pages is all of them. */
+static int
 byline_hint(const char *v)
 {
-    static const char *const words[] = {
-        "byline", "author", "dateline", "writtenby", "p-author", NULL
-    };
-    char buf[256];
-    size_t i = 0;
     if (!v)
         return 0;
-    for (; v[i] && i + 1 < sizeof buf; i++)
-        buf[i] = (char)tolower((unsigned char)v[i]);
-    buf[i] = '\0';
-    for (size_t k = 0; words[k]; k++)
-        if (strstr(buf, words[k]))
-            return 1;
+    size_t len = strnlen(v, 255);
+    for (size_t i = 0; i < len; i++) {
+        switch (ascii_lower((unsigned char)v[i])) {
+        case 'a':
+            if (word_at(v, i, len, "author"))
+                return 1;
+            break;
+        case 'b':
+            if (word_at(v, i, len, "byline"))
+                return 1;
+            break;
+        case 'd':
+            if (word_at(v, i, len, "dateline"))
+                return 1;
+            break;
+        case 'w':
+            if (word_at(v, i, len, "writtenby"))
+                return 1;
+            break;
+        default:
+            break;
+        }
+    }
     return 0;
+}
+
+/* <time>: the published, modified and near-the-headline dates. */
+static void
+collect_time(page *pg, const xmlNode *n)
+{
+    const char *dt = dom_attr(n, "datetime");
+    const char *ip = dom_attr(n, "itemprop");
+    const char *cls = dom_attr(n, "class");
+    int updated = (ip && strstr(ip, "dateModified")) ||
+                  (cls && (strstr(cls, "updated") ||
+                           strstr(cls, "modified")));
+    if (dt && *dt && !pg->time_near && pg->n_h1 > 0 && !updated) {
+        pg->time_near = dt;
+        pg->time_near_el = n;
+    }
+    if (dt && *dt) {
+        if (ip && strstr(ip, "dateModified")) {
+            if (!pg->time_modified)
+                pg->time_modified = dt;
+        } else if ((ip && strstr(ip, "datePublished")) ||
+                   dom_attr(n, "pubdate")) {
+            if (!pg->time_published) {
+                pg->time_published = dt;
+                pg->time_pub_el = n;
+            }
+        }
+    }
+}
+
+/* The value of attribute `a` as dom_attr() gives it. */
+static const char *
+attr_value(const xmlAttr *a)
+{
+    if (a->children && a->children->type == XML_TEXT_NODE &&
+        a->children->content)
+        return (const char *)a->children->content;
+    return "";
 }
 
 static void
 collect_element(page *pg, const xmlNode *n, int in_svg, int in_body)
 {
     const char *name = (const char *)n->name;
-    if (strcmp(name, "html") == 0) {
-        if (!pg->html_lang)
-            pg->html_lang = dom_attr(n, "lang");
-        if (!pg->html_lang)
-            pg->html_lang = dom_attr(n, "xml:lang");
-        if (!pg->html_dir)
-            pg->html_dir = dom_attr(n, "dir");
-    } else if (strcmp(name, "body") == 0) {
-        if (!pg->body_dir)
+    /* Dispatch on the first byte: most elements (div, span, p, a, li)
+     * are none of these, and this runs for every element. */
+    switch (name[0]) {
+    case 'h':
+        if (strcmp(name, "html") == 0) {
+            if (!pg->html_lang)
+                pg->html_lang = dom_attr(n, "lang");
+            if (!pg->html_lang)
+                pg->html_lang = dom_attr(n, "xml:lang");
+            if (!pg->html_dir)
+                pg->html_dir = dom_attr(n, "dir");
+        } else if (strcmp(name, "h1") == 0) {
+            if (pg->n_h1 < MAX_H1)
+                pg->h1[pg->n_h1++] = n;
+        }
+        break;
+    case 'b':
+        if (strcmp(name, "body") == 0 && !pg->body_dir)
             pg->body_dir = dom_attr(n, "dir");
-    } else if (strcmp(name, "main") == 0 || strcmp(name, "article") == 0) {
-        if (!pg->main_dir && in_body)
-            pg->main_dir = dom_attr(n, "dir");
-    } else if (strcmp(name, "title") == 0) {
-        if (!pg->title && !in_svg)
-            pg->title = n;
-    } else if (strcmp(name, "link") == 0) {
-        const char *rel = dom_attr(n, "rel");
-        const char *href = dom_attr(n, "href");
-        if (rel && href && *href) {
-            if (!pg->canonical && has_token(rel, "canonical"))
-                pg->canonical = href;
-            if (!pg->image_src && has_token(rel, "image_src"))
-                pg->image_src = href;
+        break;
+    case 'm':
+    case 'a':
+        if (strcmp(name, "main") == 0 || strcmp(name, "article") == 0) {
+            if (!pg->main_dir && in_body)
+                pg->main_dir = dom_attr(n, "dir");
         }
-    } else if (strcmp(name, "script") == 0) {
-        const char *type = dom_attr(n, "type");
-        if (type && pg->n_ld < MAX_LD && strstr(type, "ld+json"))
-            pg->ld[pg->n_ld++] = n;
-    } else if (strcmp(name, "h1") == 0) {
-        if (pg->n_h1 < MAX_H1)
-            pg->h1[pg->n_h1++] = n;
-    } else if (strcmp(name, "time") == 0) {
-        const char *dt = dom_attr(n, "datetime");
-        const char *ip = dom_attr(n, "itemprop");
-        const char *cls = dom_attr(n, "class");
-        int updated = (ip && strstr(ip, "dateModified")) ||
-                      (cls && (strstr(cls, "updated") ||
-                               strstr(cls, "modified")));
-        if (dt && *dt && !pg->time_near && pg->n_h1 > 0 && !updated) {
-            pg->time_near = dt;
-            pg->time_near_el = n;
-        }
-        if (dt && *dt) {
-            if (ip && strstr(ip, "dateModified")) {
-                if (!pg->time_modified)
-                    pg->time_modified = dt;
-            } else if ((ip && strstr(ip, "datePublished")) ||
-                       dom_attr(n, "pubdate")) {
-                if (!pg->time_published) {
-                    pg->time_published = dt;
-                    pg->time_pub_el = n;
-                }
+        break;
+    case 'l':
+        if (strcmp(name, "link") == 0) {
+            const char *rel = dom_attr(n, "rel");
+            const char *href = dom_attr(n, "href");
+            if (rel && href && *href) {
+                if (!pg->canonical && has_token(rel, "canonical"))
+                    pg->canonical = href;
+                if (!pg->image_src && has_token(rel, "image_src"))
+                    pg->image_src = href;
             }
         }
+        break;
+    case 's':
+        if (strcmp(name, "script") == 0) {
+            const char *type = dom_attr(n, "type");
+            if (type && pg->n_ld < MAX_LD && strstr(type, "ld+json"))
+                pg->ld[pg->n_ld++] = n;
+        }
+        break;
+    case 't':
+        if (strcmp(name, "title") == 0) {
+            if (!pg->title && !in_svg)
+                pg->title = n;
+        } else if (strcmp(name, "time") == 0) {
+            collect_time(pg, n);
+        }
+        break;
+    default:
+        break;
     }
-    if (!in_body)
+    if (!in_body || (pg->rel_author && pg->prop_author && pg->byline))
         return;
-    const char *rel = dom_attr(n, "rel");
+    /* The attributes every element of the body is asked for, in one pass
+     * (the first of each name, as dom_attr() finds it). */
+    const char *rel = NULL, *ip = NULL, *cls = NULL, *id = NULL;
+    for (const xmlAttr *a = n->properties; a; a = a->next) {
+        const char *an = (const char *)a->name;
+        const char **slot = NULL;
+        if (!an)
+            continue;
+        if (an[0] == 'r' && strcmp(an, "rel") == 0)
+            slot = &rel;
+        else if (an[0] == 'i' && strcmp(an, "itemprop") == 0)
+            slot = &ip;
+        else if (an[0] == 'c' && strcmp(an, "class") == 0)
+            slot = &cls;
+        else if (an[0] == 'i' && strcmp(an, "id") == 0)
+            slot = &id;
+        if (slot && !*slot)
+            *slot = attr_value(a);
+    }
     if (!pg->rel_author && rel && has_token(rel, "author"))
         pg->rel_author = n;
-    const char *ip = dom_attr(n, "itemprop");
     if (!pg->prop_author && ip && has_token(ip, "author"))
         pg->prop_author = n;
-    if (!pg->byline && (byline_hint(dom_attr(n, "class")) ||
-                        byline_hint(dom_attr(n, "id"))))
+    if (!pg->byline && (byline_hint(cls) || byline_hint(id)))
         pg->byline = n;
 }
 

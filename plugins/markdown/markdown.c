@@ -1970,7 +1970,7 @@ static bool switch_marker(fixes *fx, const lines *L, cmark_node *list,
     bool ordered = from == '.';
     for (cmark_node *it = cmark_node_first_child(list); it != NULL;
          it = cmark_node_next(it)) {
-        size_t n;
+        size_t n = 0;
         int ln = cmark_node_get_start_line(it);
         const char *s = line_at(L, ln, &n);
         int c = cmark_node_get_start_column(it);
@@ -2381,6 +2381,30 @@ static int hazards(md *w)
     return rc;
 }
 
+/* Whether the tidying in render() can change the text: it drops or
+ * rewrites only around a "<!-- end list -->" and trims only lines of
+ * container prefixes or list markers that end in a blank. Most documents
+ * have neither, and then the costly parse back is skipped. */
+static bool needs_tidy(const lines *L)
+{
+    static const char end_list[] = "<!-- end list -->";
+    for (int ln = 1; ln <= L->n; ln++) {
+        size_t n = 0;
+        const char *s = line_at(L, ln, &n);
+        if (n > 0 && s[n - 1] == ' ' &&
+            (blankish(s, n) || marker_only(L, ln)))
+            return true;
+        for (const char *p = s; n >= sizeof end_list - 1 &&
+                                (p = memchr(p, '<', (size_t)(s + n - p)))
+                                != NULL; p++) {
+            if ((size_t)(s + n - p) >= sizeof end_list - 1 &&
+                memcmp(p, end_list, sizeof end_list - 1) == 0)
+                return true;
+        }
+    }
+    return false;
+}
+
 /* Renders `doc` and tidies the text (see the file comment): lines that
  * are only container prefixes lose their trailing blanks, and each
  * "<!-- end list -->" goes with the blank line after it (before a code
@@ -2402,6 +2426,12 @@ static int render(md *w, cmark_node *doc, buf *out)
     if (index_lines(&L) < 0) {
         rc = nomem(w);
         goto done;
+    }
+    if (!needs_tidy(&L)) {
+        /* Parsing back would find nothing to change. */
+        if (buf_put(out, text, L.len) < 0)
+            rc = nomem(w);
+        goto trim;
     }
 
     cmark_node *root = parse_back(text, L.len);
@@ -2489,6 +2519,7 @@ static int render(md *w, cmark_node *doc, buf *out)
                 out->p[at + fx.v[k].col] = fx.v[k].repl;
         }
     }
+trim:
     while (out->len > 0 && out->p[out->len - 1] == '\n')
         out->p[--out->len] = '\0';
 done:

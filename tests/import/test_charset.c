@@ -513,6 +513,47 @@ Test(charset_import, unknown_encoding_option_warns)
     folio_job_free(job);
 }
 
+/* The importer hands valid UTF-8 to the parser without a copy; everything
+ * else goes through the converter, which mends it. */
+Test(charset, utf8_clean_accepts_only_what_needs_no_mending)
+{
+#define CLEAN(s) folio__utf8_clean((const unsigned char *)(s), sizeof(s) - 1)
+    cr_assert(CLEAN(""));
+    cr_assert(CLEAN("plain ASCII, longer than one machine word"));
+    cr_assert(CLEAN("caf\xC3\xA9 \xE2\x80\x94 \xE6\x97\xA5 \xF0\x9F\x98\x80"));
+    cr_assert_not(CLEAN("a NUL \0 after eight bytes"));
+    cr_assert_not(CLEAN("\0"));
+    cr_assert_not(CLEAN("bad \xFF byte"));
+    cr_assert_not(CLEAN("cut \xE2\x82"));
+    cr_assert_not(CLEAN("overlong \xC0\xAF"));
+    cr_assert_not(CLEAN("surrogate \xED\xA0\x80"));
+#undef CLEAN
+}
+
+Test(charset_import, forced_utf8_mends_nul_and_bad_bytes)
+{
+    static const char bad[] =
+        "<p>a\0b \xFF c\xC3\xA9 d\xE2\x82</p>";
+    static const char good[] = "<p>caf\xC3\xA9 \xE2\x80\x94 ok</p>";
+    int rc;
+    folio_job *job = import_bytes(bad, sizeof bad - 1, "utf-8", NULL, &rc);
+    char *d;
+
+    cr_assert_eq(rc, FOLIO_OK, "%s", folio_job_error(job));
+    d = body_dump(job);
+    cr_assert_str_eq(d, "document{paragraph{\"a\xEF\xBF\xBD" "b \xEF\xBF\xBD"
+                        " c\xC3\xA9 d\xEF\xBF\xBD\"}}");
+    free(d);
+    folio_job_free(job);
+
+    job = import_bytes(good, sizeof good - 1, "utf-8", NULL, &rc);
+    cr_assert_eq(rc, FOLIO_OK, "%s", folio_job_error(job));
+    d = body_dump(job);
+    cr_assert_str_eq(d, "document{paragraph{\"caf\xC3\xA9 \xE2\x80\x94 ok\"}}");
+    free(d);
+    folio_job_free(job);
+}
+
 /* Pages that declare no charset: the bytes decide (core/import/guess.c).
  * Each text is written in the charset named; -x escapes end a string
  * literal before a hex digit could join them. */
