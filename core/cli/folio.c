@@ -46,8 +46,10 @@
 
 enum { EXIT_CONVERTED = 0, EXIT_SOME_FAILED = 1, EXIT_USAGE = 2 };
 
-/* Largest input read, matching the job's default limit. */
+/* Largest input read by default, matching the job's default limit;
+ * --max-input-size changes it. */
 #define INPUT_LIMIT ((size_t)256 << 20)
+static size_t input_limit = INPUT_LIMIT;
 
 /* Bound on the -2, -3, ... suffixes tried for one output name. */
 #define MAX_SUFFIX 10000
@@ -205,6 +207,7 @@ enum {
     OPT_TAG,
     OPT_ASSETS,
     OPT_NO_ASSETS,
+    OPT_MAX_INPUT_SIZE,
 };
 
 static const struct option long_options[] = {
@@ -225,6 +228,7 @@ static const struct option long_options[] = {
     { "tag", required_argument, NULL, OPT_TAG },
     { "assets", required_argument, NULL, OPT_ASSETS },
     { "no-assets", no_argument, NULL, OPT_NO_ASSETS },
+    { "max-input-size", required_argument, NULL, OPT_MAX_INPUT_SIZE },
     { "jobs", required_argument, NULL, 'j' },
     { "help", no_argument, NULL, 'h' },
     { "quiet", no_argument, NULL, 'q' },
@@ -266,6 +270,9 @@ static const char help_text[] =
     "                          and link to them there (default with -o:\n"
     "                          'assets' beside the output)\n"
     "      --no-assets         save no images; keep their original URLs\n"
+    "      --max-input-size SIZE\n"
+    "                          refuse inputs larger than SIZE bytes (K, M\n"
+    "                          and G suffixes; default 256M)\n"
     "      --plugin-dir DIR    search DIR for plugins first (repeatable)\n"
     "      --no-default-plugins\n"
     "                          search only --plugin-dir folders and\n"
@@ -307,6 +314,43 @@ static void *grow_array(void *arr, size_t n, size_t size)
     if (n >= ((size_t)-1 / 2) / size)
         return NULL;
     return realloc(arr, (n + 1) * size);
+}
+
+/* Parses "123", "64K", "10M", "1G" (powers of 1024) into *out. Returns
+ * 0, or -1 for anything else, zero, or a value that does not fit. */
+static int parse_size(const char *s, size_t *out)
+{
+    char *end;
+    unsigned long long v, mul = 1;
+
+    if (*s < '0' || *s > '9')
+        return -1;
+    errno = 0;
+    v = strtoull(s, &end, 10);
+    if (errno != 0 || v == 0)
+        return -1;
+    switch (*end) {
+    case 'k': case 'K': mul = 1ULL << 10; end++; break;
+    case 'm': case 'M': mul = 1ULL << 20; end++; break;
+    case 'g': case 'G': mul = 1ULL << 30; end++; break;
+    default: break;
+    }
+    if (*end != '\0' || v > (unsigned long long)(SIZE_MAX - 1) / mul)
+        return -1;
+    *out = (size_t)(v * mul);
+    return 0;
+}
+
+/* "256 MiB", "64 KiB" or "1000 bytes", for messages about limits. */
+static const char *size_text(size_t n, char *buf, size_t size)
+{
+    if (n >= (1u << 20) && n % (1u << 20) == 0)
+        snprintf(buf, size, "%zu MiB", n >> 20);
+    else if (n >= 1024 && n % 1024 == 0)
+        snprintf(buf, size, "%zu KiB", n >> 10);
+    else
+        snprintf(buf, size, "%zu bytes", n);
+    return buf;
 }
 
 /* Parses argv. Returns EXIT_CONVERTED to go on, or the exit status. */
@@ -436,6 +480,13 @@ static int parse_args(cli *c, int argc, char **argv)
             break;
         case OPT_NO_ASSETS:
             c->no_assets = true;
+            break;
+        case OPT_MAX_INPUT_SIZE:
+            if (parse_size(optarg, &input_limit) != 0) {
+                usage_error("--max-input-size %s: expected a size in bytes "
+                            "with an optional K, M or G suffix", optarg);
+                return EXIT_USAGE;
+            }
             break;
         case 'h':
             c->show_help = true;
@@ -833,6 +884,7 @@ static int read_fd(int fd, const char *name, size_t known,
     size_t cap = known > 0 ? known + 1 : 64 * 1024;
     size_t len = 0;
     unsigned char *buf = malloc(cap);
+    char sz[32];
 
     if (buf == NULL) {
         error_at(name, "out of memory");
@@ -846,11 +898,11 @@ static int read_fd(int fd, const char *name, size_t known,
             unsigned char *nb;
 
             /* One byte past the limit is enough to know it is too big. */
-            if (ncap > INPUT_LIMIT + 1)
-                ncap = INPUT_LIMIT + 1;
+            if (ncap > input_limit + 1)
+                ncap = input_limit + 1;
             if (ncap <= len) {
-                error_at(name, "input is larger than the limit (%zu MiB)",
-                         INPUT_LIMIT >> 20);
+                error_at(name, "input is larger than the limit (%s)",
+                         size_text(input_limit, sz, sizeof sz));
                 free(buf);
                 return -1;
             }
@@ -875,9 +927,9 @@ static int read_fd(int fd, const char *name, size_t known,
             break;
         len += (size_t)n;
     }
-    if (len > INPUT_LIMIT) {
-        error_at(name, "input is larger than the limit (%zu MiB)",
-                 INPUT_LIMIT >> 20);
+    if (len > input_limit) {
+        error_at(name, "input is larger than the limit (%s)",
+                 size_text(input_limit, sz, sizeof sz));
         free(buf);
         return -1;
     }
@@ -910,9 +962,11 @@ static int read_input(const char *path, const char *name,
     }
     if (S_ISREG(st.st_mode)) {
         /* Refuse a too-large file before reading any of it. */
-        if ((unsigned long long)st.st_size > INPUT_LIMIT) {
-            error_at(name, "input is larger than the limit (%zu MiB)",
-                     INPUT_LIMIT >> 20);
+        if ((unsigned long long)st.st_size > input_limit) {
+            char sz[32];
+
+            error_at(name, "input is larger than the limit (%s)",
+                     size_text(input_limit, sz, sizeof sz));
             goto done;
         }
         known = (size_t)st.st_size;
@@ -1761,7 +1815,7 @@ static int convert(const run *r, const char *input, converted *cv)
     jo.base_url = c->base_url;
     jo.encoding = c->encoding;
     jo.no_extract = c->no_extract;
-    jo.max_input = INPUT_LIMIT;
+    jo.max_input = input_limit;
     job = folio_job_new(r->reg, &jo);
     if (job == NULL) {
         error_at(label, "out of memory");

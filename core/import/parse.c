@@ -9,6 +9,7 @@
 #include <libxml/xmlerror.h>
 
 #include "job.h"
+#include "bounds.h"
 
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 
@@ -42,8 +43,11 @@ xmlDocPtr folio__html_parse(const char *utf8, size_t len, folio_job *job)
     xmlDocPtr doc = NULL;
     xmlGenericErrorFunc old_func;
     void *old_ctx;
+    folio__node_budget budget;
 
     if (utf8 == NULL || len == 0 || len > INT_MAX)
+        return NULL;
+    if (folio__html_prescan(utf8, len, job) < 0)
         return NULL;
     pthread_once(&init_once, init_libxml);
 
@@ -58,12 +62,23 @@ xmlDocPtr folio__html_parse(const char *utf8, size_t len, folio_job *job)
     ctxt = htmlNewParserCtxt();
     if (ctxt == NULL)
         goto done;
+    /* No ID table: nothing looks elements up by id, and registering each
+     * id attribute costs a hash insertion while parsing and a removal
+     * while freeing. */
+    ctxt->loadsubset |= XML_SKIP_IDS;
+    folio__node_budget_install(&budget, ctxt, FOLIO__MAX_NODES);
     doc = htmlCtxtReadMemory(ctxt, utf8, (int)len, NULL, "UTF-8", opts);
     htmlFreeParserCtxt(ctxt);
+    if (folio__node_budget_check(&budget, job) < 0 && doc != NULL) {
+        xmlFreeDoc(doc);
+        doc = NULL;
+    }
     if (doc != NULL && xmlDocGetRootElement(doc) == NULL) {
         xmlFreeDoc(doc);
         doc = NULL;
     }
+    if (doc != NULL)
+        folio__html_fix_voids(xmlDocGetRootElement(doc));
 done:
     xmlSetGenericErrorFunc(old_ctx, old_func);
     if (doc == NULL)

@@ -270,7 +270,10 @@ static void collect(gm *g, const folio_node *n, bool one_line)
         if (ev == FOLIO_EVENT_EXIT) {
             if (t == FOLIO_NODE_LINK && g->in_link) {
                 g->in_link = false;
-                add_link(g, d->url(x), g->line.p + g->link_start,
+                /* A link whose text added nothing may leave the line
+                 * unallocated: NULL + 0 is undefined. */
+                add_link(g, d->url(x),
+                         g->line.p != NULL ? g->line.p + g->link_start : "",
                          g->line.len - g->link_start);
             }
             continue;
