@@ -36,4 +36,24 @@ static inline bool starts_with_ci(const unsigned char *s, size_t len,
     return true;
 }
 
+/* True when s[0..n) can be a URL as a browser serialises it into a
+ * saved page's comment: at most `max` bytes of printable ASCII without
+ * spaces, quotes, angle brackets or backslashes, with a scheme. */
+static inline bool plausible_url(const unsigned char *s, size_t n,
+                                 size_t max)
+{
+    size_t colon = 0;
+
+    if (n == 0 || n > max)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] <= 0x20 || s[i] >= 0x7F || s[i] == '"' || s[i] == '<' ||
+            s[i] == '>' || s[i] == '\\')
+            return false;
+        if (s[i] == ':' && colon == 0)
+            colon = i;
+    }
+    return colon > 0;
+}
+
 #endif

@@ -134,24 +134,6 @@ static int complete_probe(const unsigned char *buf, size_t len)
     return find_motw(buf, len, len, &m) ? SCORE_COMPLETE : 0;
 }
 
-/* True when the bytes can be a URL as a browser serialises it: printable
- * ASCII without spaces, quotes or angle brackets, with a scheme. */
-static bool plausible_url(const unsigned char *s, size_t n)
-{
-    size_t colon = 0;
-
-    if (n == 0 || n > URL_MAX)
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] <= 0x20 || s[i] >= 0x7F || s[i] == '"' || s[i] == '<' ||
-            s[i] == '>' || s[i] == '\\')
-            return false;
-        if (s[i] == ':' && colon == 0)
-            colon = i;
-    }
-    return colon > 0;
-}
-
 /*
  * Reads the saved-from URL. The length in parentheses is checked against
  * the text up to the end of the comment: when they disagree (a page
@@ -198,7 +180,7 @@ static char *saved_from_url(const folio_host *h, folio_job *job,
                     declared, b - a);
         }
     }
-    if (!plausible_url(buf + a, b - a)) {
+    if (!plausible_url(buf + a, b - a, URL_MAX)) {
         h->warn(job, "the saved-from comment holds no valid URL; ignored");
         return NULL;
     }

@@ -154,24 +154,6 @@ static bool comment_field(const unsigned char *s, size_t len, const char *key,
     return false;
 }
 
-/* True when the bytes can be a URL as a browser serialises it: printable
- * ASCII without spaces, quotes or angle brackets. */
-static bool plausible_url(const unsigned char *s, size_t n)
-{
-    size_t colon = 0;
-
-    if (n == 0 || n > URL_MAX)
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] <= 0x20 || s[i] >= 0x7F || s[i] == '"' || s[i] == '<' ||
-            s[i] == '>' || s[i] == '\\')
-            return false;
-        if (s[i] == ':' && colon == 0)
-            colon = i;
-    }
-    return colon > 0;
-}
-
 /* True when the URL can serve as a base for the page's links: a web
  * address. file: URLs must never be a base (FORMATS.md), and about: or
  * data: pages have none. */
@@ -349,7 +331,7 @@ static int singlefile_read(const folio_host *h, folio_job *job,
     clen = (size_t)(end - (buf + m.body));
 
     if (comment_field(buf + m.body, clen, "url:", &val, &vlen)) {
-        if (plausible_url(val, vlen)) {
+        if (plausible_url(val, vlen, URL_MAX)) {
             char *url = h->strndup(job, (const char *)val, vlen);
 
             if (url == NULL)
