@@ -31,7 +31,7 @@ TIMEOUT = 60
 # them. Raise them when the extractor improves; never lower them to let a
 # change through. Measured when pinned: readability 0.975, snippets 0.928
 # (P 0.911, R 0.946).
-FLOORS = {"readability": 0.972, "snippets": 0.925}
+FLOORS = {"readability": 0.976, "snippets": 0.927}
 
 # ---------------------------------------------------------------------------
 # Text normalisation
