@@ -11,7 +11,6 @@
  */
 #include "job.h"
 
-#include <ctype.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -538,10 +537,12 @@ static char *asset_key(const char *url)
     if (strncmp(url, "data:", 5) == 0)
         n = strlen(url); /* '#' is data there, not a fragment */
     for (size_t i = 0; i < n; i++) {
-        if (url[i] == '%' && i + 2 < n && isxdigit((unsigned char)url[i + 1])
-            && isxdigit((unsigned char)url[i + 2])) {
-            char hex[3] = { url[i + 1], url[i + 2], '\0' };
-            k[j++] = (char)strtol(hex, NULL, 16);
+        int hi, lo;
+
+        if (url[i] == '%' && i + 2 < n &&
+            (hi = folio__hex_value((unsigned char)url[i + 1])) >= 0 &&
+            (lo = folio__hex_value((unsigned char)url[i + 2])) >= 0) {
+            k[j++] = (char)(hi * 16 + lo);
             i += 2;
         } else {
             k[j++] = url[i];

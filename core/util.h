@@ -30,4 +30,16 @@ static inline int folio__grow(void **items, size_t *cap, size_t need,
     return FOLIO_OK;
 }
 
+/* The value of hex digit `c`, or -1: for %XX escapes in URLs. */
+static inline int folio__hex_value(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
 #endif

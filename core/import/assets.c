@@ -10,6 +10,7 @@
 
 #include "folio/doc.h"
 #include "job.h"
+#include "util.h"
 
 static int lower(int c)
 {
@@ -39,14 +40,6 @@ static int b64_value(int c)
     return -1;
 }
 
-static int hex_value(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c = lower(c);
-    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 /* Decodes the payload of a data: URI in place of `out` (at most
  * strlen(p) bytes). Base64 skips whitespace and stops at '='; a stray
  * character makes the whole URI unusable (returns false). */
@@ -63,8 +56,8 @@ static bool decode_payload(const char *p, bool base64, unsigned char *out,
 
             /* A URL writer may have %-escaped any byte: '+', '/', '=',
              * the white space inside a long value. */
-            if (c == '%' && (hi = hex_value((unsigned char)p[1])) >= 0 &&
-                (lo = hex_value((unsigned char)p[2])) >= 0) {
+            if (c == '%' && (hi = folio__hex_value((unsigned char)p[1])) >= 0 &&
+                (lo = folio__hex_value((unsigned char)p[2])) >= 0) {
                 c = hi * 16 + lo;
                 p += 2;
                 if (c == '=')
@@ -85,8 +78,8 @@ static bool decode_payload(const char *p, bool base64, unsigned char *out,
     } else {
         for (; *p != '\0'; p++) {
             int hi, lo;
-            if (*p == '%' && (hi = hex_value((unsigned char)p[1])) >= 0
-                && (lo = hex_value((unsigned char)p[2])) >= 0) {
+            if (*p == '%' && (hi = folio__hex_value((unsigned char)p[1])) >= 0
+                && (lo = folio__hex_value((unsigned char)p[2])) >= 0) {
                 out[n++] = (unsigned char)(hi * 16 + lo);
                 p += 2;
             } else {
