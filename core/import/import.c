@@ -204,6 +204,7 @@ int folio__import_html(folio_doc **out, folio_job *job,
     folio_doc *doc = NULL;
     folio__extract_result res = { NULL, false };
     const folio_meta *meta;
+    bool window = false;
     int rc;
 
     if (out == NULL)
@@ -257,7 +258,10 @@ int folio__import_html(folio_doc **out, folio_job *job,
         goto done;
     }
 
-    /* Parse. */
+    /* Parse. From here to the end, libxml2 allocates from a window that
+     * is dropped whole at the end instead of freeing the tree node by
+     * node. */
+    window = folio__xmlmem_begin();
     html = folio__html_parse(src, ulen, job);
     if (html == NULL) {
         rc = folio__job_error(job, FOLIO_EINVALID, "cannot parse the page "
@@ -359,7 +363,9 @@ done:
     if (rc == FOLIO_ENOMEM)
         folio__job_error(job, rc, "out of memory");
     folio_doc_free(doc);
-    if (html != NULL)
+    if (window)
+        folio__xmlmem_end();
+    else if (html != NULL)
         xmlFreeDoc(html);
     free(base);
     free(utf8);

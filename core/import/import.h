@@ -55,6 +55,24 @@ int folio__charset_to_utf8(char **out, size_t *out_len, const char *charset,
  * the page has too few non-ASCII bytes to tell. */
 const char *folio__charset_guess(const unsigned char *buf, size_t len);
 
+/* --- xmlmem.c: libxml2's allocations during an import ------------------- */
+
+/* Installs folio's libxml2 allocation hooks once per process (after
+ * xmlInitParser; idempotent). They pass everything through to the hooks
+ * found installed, except inside a window on the calling thread. */
+void folio__xmlmem_init(void);
+
+/* Opens a window on the calling thread: until folio__xmlmem_end, whatever
+ * libxml2 allocates on this thread is carved from per-thread chunks and
+ * its frees cost nothing. Returns false (and opens nothing) when a window
+ * is already open here or the hooks are not folio's. */
+bool folio__xmlmem_begin(void);
+
+/* Closes the window opened by a successful folio__xmlmem_begin and gives
+ * back everything libxml2 allocated in it: every tree, string and parser
+ * context of the window is gone, freed or not; none may be used after. */
+void folio__xmlmem_end(void);
+
 /* --- parse.c ------------------------------------------------------------ */
 
 /* Parses UTF-8 HTML with libxml2 (recover, no network, no entities, no

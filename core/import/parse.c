@@ -3,20 +3,12 @@
 #include "import.h"
 
 #include <limits.h>
-#include <pthread.h>
 
 #include <libxml/parser.h>
 #include <libxml/xmlerror.h>
 
 #include "job.h"
 #include "bounds.h"
-
-static pthread_once_t init_once = PTHREAD_ONCE_INIT;
-
-static void init_libxml(void)
-{
-    xmlInitParser();
-}
 
 /* Swallows the messages libxml2 would print to stderr. */
 static void silent_generic(void *ctx, const char *msg, ...)
@@ -49,7 +41,7 @@ xmlDocPtr folio__html_parse(const char *utf8, size_t len, folio_job *job)
         return NULL;
     if (folio__html_prescan(utf8, len, job) < 0)
         return NULL;
-    pthread_once(&init_once, init_libxml);
+    folio__xmlmem_init();
 
     /* Belt and braces: with NOERROR the HTML parser reports nothing, but a
      * few libxml2 paths (encoding errors) go to the generic handler. In a
