@@ -65,10 +65,22 @@ static size_t skip_raw(const char *s, size_t i, size_t len, const char *name)
 {
     size_t n = strlen(name);
 
-    for (; i < len && s[i] != '\0'; i++) {
-        if (s[i] == '<' && i + 1 < len && s[i + 1] == '/'
-            && len - (i + 2) >= n && name_is(s + i + 2, n, name))
+    while (i < len) {
+        /* memchr for the next '<', then for a NUL before it: scripts are
+         * long and a byte-by-byte loop was most of this scan's time. */
+        const char *lt = memchr(s + i, '<', len - i);
+        size_t at = lt != NULL ? (size_t)(lt - s) : len;
+        const char *nul = memchr(s + i, '\0', at - i);
+
+        if (nul != NULL)
+            return (size_t)(nul - s);
+        if (lt == NULL)
+            return len;
+        i = at;
+        if (i + 1 < len && s[i + 1] == '/' && len - (i + 2) >= n
+            && name_is(s + i + 2, n, name))
             return i;
+        i++;
     }
     return i;
 }

@@ -19,6 +19,7 @@
  */
 #include <ctype.h>
 #include <jansson.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -257,6 +258,14 @@ typedef struct measure {
     uint32_t stops;
 } measure;
 
+/* What measure_text counts of each ASCII byte. */
+enum { A_OTHER, A_SPACE, A_COMMA, A_STOP };
+static const unsigned char ascii_kind[128] = {
+    ['\t'] = A_SPACE, ['\n'] = A_SPACE, ['\f'] = A_SPACE, ['\r'] = A_SPACE,
+    [' '] = A_SPACE, [','] = A_COMMA, ['.'] = A_STOP, ['!'] = A_STOP,
+    ['?'] = A_STOP,
+};
+
 static void
 measure_text(measure *m, const xmlChar *text)
 {
@@ -268,20 +277,17 @@ measure_text(measure *m, const xmlChar *text)
         uint32_t c = *p;
         if (c < 0x80) {
             /* ASCII: most text on most pages. */
+            unsigned k = ascii_kind[c];
             p++;
-            if (c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
-                c == '\f') {
-                if (!space)
-                    m->len++;
+            if (k == A_SPACE) {
+                m->len += !space;
                 space = 1;
                 continue;
             }
             space = 0;
             m->len++;
-            if (c == ',')
-                m->commas++;
-            else if (c == '.' || c == '!' || c == '?')
-                m->stops++;
+            m->commas += k == A_COMMA;
+            m->stops += k == A_STOP;
             continue;
         }
         c = utf8_next(&p);
@@ -513,10 +519,76 @@ word_bits(const char *tok, size_t len)
     return bits;
 }
 
-/* Hints of one class or id value, token by token: utility classes such
- * as "text-center" or "hidden md:block" say nothing about content. */
+/* Hints of one token of a class or id value (lower case): utility
+ * classes such as "text-center" or "hidden md:block" say nothing about
+ * content. */
 static unsigned
-hints_of(const char *value)
+token_hints(const char *tok, size_t len)
+{
+    unsigned h = 0;
+    if (strchr(tok, ':') || slug_like(tok))
+        return 0;
+    unsigned bits = word_bits(tok, len);
+    if ((bits & W_STRONG) || has_ad_token(tok, len))
+        h |= H_STRONG;
+    else if (bits & W_WEAK)
+        h |= H_WEAK;
+    if (has_meta_part(tok))
+        h |= H_META;
+    if (strncmp(tok, "text-", 5) == 0 || strncmp(tok, "content-", 8) == 0)
+        return h;
+    if (bits & W_GOOD)
+        h |= H_GOOD;
+    return h;
+}
+
+/* Pages repeat the same class strings thousands of times, and the same
+ * tokens in different combinations (utility-class frameworks): remember
+ * the hints of recent values and of tokens (keyed by content) instead of
+ * matching again. */
+#define HCACHE 1024
+#define TCACHE 2048
+#define TPOOL (32 * 1024)
+
+typedef struct hcache {
+    const char *key[HCACHE];   /* borrowed from the tree being indexed */
+    unsigned val[HCACHE];
+    /* Tokens: text in `pool` at `toff`, `tlen` 0 for an empty slot. */
+    uint32_t thash[TCACHE];
+    uint16_t toff[TCACHE];
+    unsigned char tlen[TCACHE];
+    unsigned char tval[TCACHE];
+    size_t pool_used;
+    char pool[TPOOL];
+} hcache;
+
+static unsigned
+token_hints_cached(hcache *hc, const char *tok, size_t len)
+{
+    if (!hc || len > UCHAR_MAX)
+        return token_hints(tok, len);
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)tok[i]) * 16777619u;
+    size_t slot = h & (TCACHE - 1);
+    if (hc->tlen[slot] == len && hc->thash[slot] == h &&
+        memcmp(hc->pool + hc->toff[slot], tok, len) == 0)
+        return hc->tval[slot];
+    unsigned v = token_hints(tok, len);
+    if (hc->pool_used + len <= TPOOL) {
+        memcpy(hc->pool + hc->pool_used, tok, len);
+        hc->thash[slot] = h;
+        hc->toff[slot] = (uint16_t)hc->pool_used;
+        hc->tlen[slot] = (unsigned char)len;
+        hc->tval[slot] = (unsigned char)v;
+        hc->pool_used += len;
+    }
+    return v;
+}
+
+/* Hints of one class or id value, token by token (`hc` may be NULL). */
+static unsigned
+hints_of(hcache *hc, const char *value)
 {
     char buf[512];
     unsigned h = 0;
@@ -526,33 +598,10 @@ hints_of(const char *value)
     lower_copy(buf, sizeof buf, value);
     char *save = NULL;
     for (char *tok = strtok_r(buf, " \t\n\r\f", &save); tok;
-         tok = strtok_r(NULL, " \t\n\r\f", &save)) {
-        size_t len = strlen(tok);
-        if (strchr(tok, ':') || slug_like(tok))
-            continue;
-        unsigned bits = word_bits(tok, len);
-        if ((bits & W_STRONG) || has_ad_token(tok, len))
-            h |= H_STRONG;
-        else if (bits & W_WEAK)
-            h |= H_WEAK;
-        if (has_meta_part(tok))
-            h |= H_META;
-        if (strncmp(tok, "text-", 5) == 0 || strncmp(tok, "content-", 8) == 0)
-            continue;
-        if (bits & W_GOOD)
-            h |= H_GOOD;
-    }
+         tok = strtok_r(NULL, " \t\n\r\f", &save))
+        h |= token_hints_cached(hc, tok, strlen(tok));
     return h;
 }
-
-/* Pages repeat the same class strings thousands of times: remember the
- * hints of recent ones (keyed by content) instead of matching again. */
-#define HCACHE 1024
-
-typedef struct hcache {
-    const char *key[HCACHE];   /* borrowed from the tree being indexed */
-    unsigned val[HCACHE];
-} hcache;
 
 static unsigned
 hints_cached(hcache *hc, const char *value)
@@ -564,12 +613,12 @@ hints_cached(hcache *hc, const char *value)
     for (const unsigned char *p = (const unsigned char *)value; *p; p++) {
         h = (h ^ *p) * 16777619u;
         if (++n > 512)
-            return hints_of(value);
+            return hints_of(hc, value);
     }
     size_t slot = h & (HCACHE - 1);
     if (hc->key[slot] && strcmp(hc->key[slot], value) == 0)
         return hc->val[slot];
-    unsigned v = hints_of(value);
+    unsigned v = hints_of(hc, value);
     hc->key[slot] = value;
     hc->val[slot] = v;
     return v;
@@ -700,7 +749,7 @@ index_push(elindex *ix, xmlNode *node, uint32_t parent)
     e->tag = d->id;
     e->kind = d->kind;
     unsigned hc = hints_cached(ix->hc, dom_attr(node, "class"));
-    unsigned hi = hints_of(dom_attr(node, "id"));
+    unsigned hi = hints_of(ix->hc, dom_attr(node, "id"));
     unsigned hr = role_hints(dom_attr(node, "role"));
     const char *ip = dom_attr(node, "itemprop");
     unsigned h = hc | hi | hr;
@@ -2038,7 +2087,8 @@ removable_when_empty(const xmlNode *n)
         NULL
     };
     for (size_t i = 0; names[i]; i++)
-        if (strcmp((const char *)n->name, names[i]) == 0)
+        if (n->name[0] == (xmlChar)names[i][0]
+            && strcmp((const char *)n->name, names[i]) == 0)
             return 1;
     return 0;
 }
@@ -2366,7 +2416,7 @@ line_text(xmlNode *n, char *buf)
 static int
 starts_with(const char *s, const char *w)
 {
-    return strncmp(s, w, strlen(w)) == 0;
+    return *s == *w && strncmp(s, w, strlen(w)) == 0;
 }
 
 /* A short line that is only a date or a time ("23.10.2018", "5. Mai
@@ -2460,6 +2510,8 @@ line_kind(const char *s, size_t len, int datable)
         }
     }
     for (size_t i = 0; line_labels[i]; i++) {
+        if (line_labels[i][0] != *s)
+            continue;
         size_t w = strlen(line_labels[i]);
         if (strncmp(s, line_labels[i], w) != 0)
             continue;
@@ -2553,7 +2605,8 @@ line_block(const xmlNode *n)
         "b", "ul", "nav", "address", "a", NULL
     };
     for (size_t i = 0; names[i]; i++)
-        if (strcmp((const char *)n->name, names[i]) == 0)
+        if (n->name[0] == (xmlChar)names[i][0]
+            && strcmp((const char *)n->name, names[i]) == 0)
             return 1;
     return 0;
 }
