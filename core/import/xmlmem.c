@@ -78,7 +78,10 @@ enum {
     ALIGN = 16,              /* what malloc promises */
     HEADER = ALIGN,          /* each block's size, kept before it */
     FIRST_CHUNK = 64 * 1024, /* doubled for each further chunk ... */
-    MAX_CHUNK = 8 * 1024 * 1024 /* ... up to this */
+    MAX_CHUNK = 8 * 1024 * 1024, /* ... up to this */
+    /* Chunks a thread keeps between windows: fresh memory costs a page
+     * fault per 4 KiB, which was a twentieth of an import's time. */
+    RETAIN = 4 * 1024 * 1024
 };
 
 typedef struct chunk {
@@ -93,6 +96,9 @@ typedef struct arena {
     chunk *head;             /* newest chunk, the one carved from */
     size_t next_size;        /* size of the next chunk's data */
     bool active;
+    chunk *spare;            /* kept from earlier windows, all unused */
+    size_t spare_bytes;
+    bool registered;         /* with the thread-exit destructor */
 } arena;
 
 /* initial-exec: the hooks run for every node, and the general TLS model
@@ -156,17 +162,27 @@ static void *carve(size_t n)
     need = HEADER + round_up(n);
     if (k == NULL || (size_t)(k->end - k->top) < need) {
         size_t size = tls.next_size;
+        chunk **at = &tls.spare;
 
         if (size < need)
             size = need;
-        k = malloc(offsetof(chunk, data) + size);
-        if (k == NULL)
-            return NULL;
+        /* A kept chunk large enough, else a new one. */
+        while (*at != NULL && (size_t)((*at)->end - (*at)->data) < need)
+            at = &(*at)->next;
+        if (*at != NULL) {
+            k = *at;
+            *at = k->next;
+            tls.spare_bytes -= (size_t)(k->end - k->data);
+        } else {
+            k = malloc(offsetof(chunk, data) + size);
+            if (k == NULL)
+                return NULL;
+            k->end = k->data + size;
+            NOACCESS(k->data, size);
+        }
         k->next = tls.head;
-        k->end = k->data + size;
         k->top = k->data;
         k->last = NULL;
-        NOACCESS(k->data, size);
         tls.head = k;
         if (tls.next_size < MAX_CHUNK)
             tls.next_size *= 2;
@@ -268,12 +284,37 @@ static char *xm_strdup(const char *s)
 }
 
 static pthread_once_t install_once = PTHREAD_ONCE_INIT;
+static pthread_key_t exit_key;
+static bool have_exit_key;
+
+static void free_chunks(chunk *k)
+{
+    while (k != NULL) {
+        chunk *next = k->next;
+
+        USABLE(k->data, (size_t)(k->end - k->data));
+        free(k);
+        k = next;
+    }
+}
+
+/* A thread ends: its kept chunks go. (The main thread's stay reachable
+ * until the process ends.) */
+static void thread_exit(void *arg)
+{
+    arena *a = arg;
+
+    free_chunks(a->spare);
+    a->spare = NULL;
+    a->spare_bytes = 0;
+}
 
 static void install(void)
 {
     /* libxml2's lazily built global state first, with the old hooks, so
      * none of it is ever carved from a window. */
     xmlInitParser();
+    have_exit_key = pthread_key_create(&exit_key, thread_exit) == 0;
 #ifdef XMLMEM_VALGRIND
     on_valgrind = RUNNING_ON_VALGRIND != 0;
 #endif
@@ -321,11 +362,21 @@ void folio__xmlmem_end(void)
     xmlResetLastError();
     tls.active = false;
     tls.head = NULL;
+    if (!tls.registered && have_exit_key)
+        tls.registered = pthread_setspecific(exit_key, &tls) == 0;
     while (k != NULL) {
         chunk *next = k->next;
+        size_t size = (size_t)(k->end - k->data);
 
-        USABLE(k->data, (size_t)(k->end - k->data));
-        free(k);
+        if (tls.registered && tls.spare_bytes + size <= RETAIN) {
+            NOACCESS(k->data, size);
+            k->next = tls.spare;
+            tls.spare = k;
+            tls.spare_bytes += size;
+        } else {
+            k->next = NULL;
+            free_chunks(k);
+        }
         k = next;
     }
 }
