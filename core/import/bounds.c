@@ -22,6 +22,7 @@
 
 #include <libxml/xmlerror.h>
 
+#include "import.h"
 #include "job.h"
 
 /* ------------------------------------------------------------------ */
@@ -181,14 +182,42 @@ static bool spend(void *ctx)
     return false;
 }
 
+/* The void elements libxml2 2.9 parses as containers (see
+ * folio__html_fix_voids); `name` as the HTML parser gives it, lower case. */
+static bool is_void_name(const xmlChar *name)
+{
+    const char *s = (const char *)name;
+
+    switch (s[0]) {
+    case 'e': return strcmp(s, "embed") == 0;
+    case 's': return strcmp(s, "source") == 0;
+    case 't': return strcmp(s, "track") == 0;
+    case 'w': return strcmp(s, "wbr") == 0;
+    case 'k': return strcmp(s, "keygen") == 0;
+    case 'p': return strcmp(s, "param") == 0;
+    default: return false;
+    }
+}
+
 static void count_start_element(void *ctx, const xmlChar *name,
                                 const xmlChar **atts)
 {
     htmlParserCtxtPtr ctxt = ctx;
     folio__node_budget *b = ctxt->_private;
 
-    if (spend(ctx) && b->start_element != NULL)
-        b->start_element(ctx, name, atts);
+    if (!spend(ctx))
+        return;
+    if (name != NULL && !b->voids && is_void_name(name))
+        b->voids = true;
+    if (b->start_element == NULL)
+        return;
+    b->start_element(ctx, name, atts);
+    /* The element just made is the parser's current node. */
+    if (b->marks != NULL && name != NULL
+        && (name[0] == 'b' || name[0] == 'l' || name[0] == 'm')
+        && ctxt->node != NULL && ctxt->node->type == XML_ELEMENT_NODE
+        && xmlStrEqual(ctxt->node->name, name))
+        folio__parse_mark(b->marks, ctxt->node);
 }
 
 static void count_comment(void *ctx, const xmlChar *value)
@@ -232,8 +261,12 @@ void folio__node_budget_install(folio__node_budget *b,
 {
     memset(b, 0, sizeof *b);
     b->limit = b->left = limit;
+    /* Without the counting handlers nothing tells whether a repair is
+     * needed: assume it is. */
+    b->voids = true;
     if (ctxt == NULL || ctxt->sax == NULL)
         return;
+    b->voids = false;
     b->ctxt = ctxt;
     b->old_serror = xmlStructuredError;
     b->old_serror_ctx = xmlStructuredErrorContext;
@@ -245,6 +278,7 @@ void folio__node_budget_install(folio__node_budget *b,
     ctxt->sax->startElement = count_start_element;
     ctxt->sax->comment = count_comment;
     ctxt->sax->processingInstruction = count_pi;
+    b->hooked = true;
 }
 
 int folio__node_budget_check(folio__node_budget *b, folio_job *job)
@@ -269,18 +303,8 @@ int folio__node_budget_check(folio__node_budget *b, folio_job *job)
 
 static bool is_void_container(const xmlNode *n)
 {
-    static const char *const names[] = {
-        "embed", "source", "track", "wbr", "keygen", "param",
-    };
-
-    if (n->type != XML_ELEMENT_NODE || n->children == NULL
-        || n->name == NULL)
-        return false;
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-        if (strcmp((const char *)n->name, names[i]) == 0)
-            return true;
-    }
-    return false;
+    return n->type == XML_ELEMENT_NODE && n->children != NULL
+           && n->name != NULL && is_void_name(n->name);
 }
 
 void folio__html_fix_voids(xmlNodePtr root)

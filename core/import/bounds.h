@@ -52,6 +52,9 @@ typedef struct folio__node_budget {
     size_t limit, left;
     size_t end_tag_work;
     bool over, tangled;
+    bool hooked;  /* the counting handlers were installed */
+    bool voids;   /* saw an element folio__html_fix_voids repairs */
+    struct folio__parse_marks *marks;   /* filled in when not NULL */
 } folio__node_budget;
 
 /* Installs the budget's counting handlers on `ctxt`, and an error

@@ -205,6 +205,7 @@ int folio__import_html(folio_doc **out, folio_job *job,
     folio__extract_result res = { NULL, false };
     const folio_meta *meta;
     bool window = false;
+    folio__parse_marks marks;
     int rc;
 
     if (out == NULL)
@@ -262,7 +263,7 @@ int folio__import_html(folio_doc **out, folio_job *job,
      * is dropped whole at the end instead of freeing the tree node by
      * node. */
     window = folio__xmlmem_begin();
-    html = folio__html_parse(src, ulen, job);
+    html = folio__html_parse(src, ulen, job, &marks);
     if (html == NULL) {
         rc = folio__job_error(job, FOLIO_EINVALID, "cannot parse the page "
                               "as HTML");
@@ -271,7 +272,7 @@ int folio__import_html(folio_doc **out, folio_job *job,
     free(utf8);
     utf8 = NULL;
 
-    base = folio__url_base(html, url, opts->base_url);
+    base = folio__url_base(html, url, opts->base_url, &marks);
     if (folio__job_assets_index(job, base) < 0) {
         rc = folio__job_error(job, FOLIO_ENOMEM, "out of memory");
         goto done;

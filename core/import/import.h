@@ -75,9 +75,20 @@ void folio__xmlmem_end(void);
 
 /* --- parse.c ------------------------------------------------------------ */
 
+/* Elements the parse notices on its way, so that later steps need not
+ * walk the whole tree for them: the first of each in document order. */
+typedef struct folio__parse_marks {
+    xmlNodePtr base;       /* <base> with an href */
+    xmlNodePtr canonical;  /* <link> with "canonical" in rel and an href */
+    xmlNodePtr og_url;     /* <meta> with property (else name) "og:url"
+                            * and a content */
+} folio__parse_marks;
+
 /* Parses UTF-8 HTML with libxml2 (recover, no network, no entities, no
- * errors printed). Returns NULL on failure. Free with xmlFreeDoc. */
-xmlDocPtr folio__html_parse(const char *utf8, size_t len, folio_job *job);
+ * errors printed). Returns NULL on failure. Free with xmlFreeDoc. When
+ * `marks` is not NULL it is filled in (with NULLs on failure). */
+xmlDocPtr folio__html_parse(const char *utf8, size_t len, folio_job *job,
+                            folio__parse_marks *marks);
 
 /* --- url.c -------------------------------------------------------------- */
 
@@ -93,11 +104,20 @@ char *folio__url_resolve(const char *base, const char *ref, bool *dropped);
  * candidate (or no memory). */
 char *folio__srcset_best(const char *base, const char *srcset);
 
+/* Records `n` in `m` when it is the first element of its kind there
+ * (see folio__parse_marks). For the parser's hook and url.c's walk. */
+void folio__parse_mark(folio__parse_marks *m, xmlNodePtr n);
+
+/* Fills `m` by a walk of the whole tree. */
+void folio__parse_marks_find(xmlDocPtr html, folio__parse_marks *m);
+
 /* Returns the document base: --base-url, else <base href> resolved
  * against the document URL, else the document URL, else the canonical
- * link / og:url. malloc'd or NULL. */
+ * link / og:url. malloc'd or NULL. The elements are those of `marks`
+ * when given (from folio__html_parse), else found by a walk of `html`. */
 char *folio__url_base(xmlDocPtr html, const char *doc_url,
-                      const char *override);
+                      const char *override,
+                      const folio__parse_marks *marks);
 
 /* --- meta.c ------------------------------------------------------------- */
 

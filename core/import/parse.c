@@ -3,6 +3,7 @@
 #include "import.h"
 
 #include <limits.h>
+#include <string.h>
 
 #include <libxml/parser.h>
 #include <libxml/xmlerror.h>
@@ -17,7 +18,8 @@ static void silent_generic(void *ctx, const char *msg, ...)
     (void)msg;
 }
 
-xmlDocPtr folio__html_parse(const char *utf8, size_t len, folio_job *job)
+xmlDocPtr folio__html_parse(const char *utf8, size_t len, folio_job *job,
+                            folio__parse_marks *marks)
 {
     /* RECOVER: real pages are broken. NONET: never fetch anything.
      * NOERROR/NOWARNING: the parser's complaints are not the user's
@@ -37,6 +39,8 @@ xmlDocPtr folio__html_parse(const char *utf8, size_t len, folio_job *job)
     void *old_ctx;
     folio__node_budget budget;
 
+    if (marks != NULL)
+        memset(marks, 0, sizeof *marks);
     if (utf8 == NULL || len == 0 || len > INT_MAX)
         return NULL;
     if (folio__html_prescan(utf8, len, job) < 0)
@@ -59,6 +63,7 @@ xmlDocPtr folio__html_parse(const char *utf8, size_t len, folio_job *job)
      * while freeing. */
     ctxt->loadsubset |= XML_SKIP_IDS;
     folio__node_budget_install(&budget, ctxt, FOLIO__MAX_NODES);
+    budget.marks = marks;
     doc = htmlCtxtReadMemory(ctxt, utf8, (int)len, NULL, "UTF-8", opts);
     htmlFreeParserCtxt(ctxt);
     if (folio__node_budget_check(&budget, job) < 0 && doc != NULL) {
@@ -69,8 +74,14 @@ xmlDocPtr folio__html_parse(const char *utf8, size_t len, folio_job *job)
         xmlFreeDoc(doc);
         doc = NULL;
     }
-    if (doc != NULL)
+    /* The repair walks the whole tree: only when it has work. */
+    if (doc != NULL && budget.voids)
         folio__html_fix_voids(xmlDocGetRootElement(doc));
+    if (marks != NULL && (doc == NULL || !budget.hooked)) {
+        memset(marks, 0, sizeof *marks);
+        if (doc != NULL)
+            folio__parse_marks_find(doc, marks);
+    }
 done:
     xmlSetGenericErrorFunc(old_ctx, old_func);
     if (doc == NULL)

@@ -378,28 +378,37 @@ typedef struct base_hints {
     const char *base_href, *canonical, *og_url;
 } base_hints;
 
-static void find_hints(xmlDocPtr html, base_hints *h)
+void folio__parse_mark(folio__parse_marks *m, xmlNodePtr n)
+{
+    if (n->type != XML_ELEMENT_NODE)
+        return;
+    if (m->base == NULL && dom_is(n, "base")) {
+        if (dom_attr(n, "href") != NULL)
+            m->base = n;
+    } else if (m->canonical == NULL && dom_is(n, "link")) {
+        if (has_token(dom_attr(n, "rel"), "canonical")
+            && dom_attr(n, "href") != NULL)
+            m->canonical = n;
+    } else if (m->og_url == NULL && dom_is(n, "meta")) {
+        const char *p = dom_attr(n, "property");
+        if (p == NULL)
+            p = dom_attr(n, "name");
+        if (p != NULL && strcmp(p, "og:url") == 0
+            && dom_attr(n, "content") != NULL)
+            m->og_url = n;
+    }
+}
+
+void folio__parse_marks_find(xmlDocPtr html, folio__parse_marks *m)
 {
     xmlNodePtr root = xmlDocGetRootElement(html), n = root;
 
-    memset(h, 0, sizeof *h);
+    memset(m, 0, sizeof *m);
     while (n != NULL) {
         if (n->type == XML_ELEMENT_NODE) {
-            if (h->base_href == NULL && dom_is(n, "base"))
-                h->base_href = dom_attr(n, "href");
-            else if (h->canonical == NULL && dom_is(n, "link")
-                     && has_token(dom_attr(n, "rel"), "canonical"))
-                h->canonical = dom_attr(n, "href");
-            else if (h->og_url == NULL && dom_is(n, "meta")) {
-                const char *p = dom_attr(n, "property");
-                if (p == NULL)
-                    p = dom_attr(n, "name");
-                if (p != NULL && strcmp(p, "og:url") == 0)
-                    h->og_url = dom_attr(n, "content");
-            }
-            /* The hints live in <head>; the body may be huge, but a
-             * <base> or <link> can stray there in broken pages, so walk
-             * everything but skip text-only subtrees cheaply. */
+            folio__parse_mark(m, n);
+            /* The hints live in <head>, but a <base> or <link> can stray
+             * into the body of a broken page: walk everything. */
             if (n->children != NULL) {
                 n = n->children;
                 continue;
@@ -419,19 +428,27 @@ static int usable_http(const char *s)
 }
 
 char *folio__url_base(xmlDocPtr html, const char *doc_url,
-                      const char *override)
+                      const char *override,
+                      const folio__parse_marks *marks)
 {
     base_hints h;
+    folio__parse_marks found;
     const char *doc = NULL;
 
     if (override != NULL && *override != '\0') {
         char *o = folio__url_resolve(NULL, override, NULL);
         return o;
     }
-    if (html != NULL)
-        find_hints(html, &h);
-    else
-        memset(&h, 0, sizeof h);
+    if (marks == NULL) {
+        memset(&found, 0, sizeof found);
+        if (html != NULL)
+            folio__parse_marks_find(html, &found);
+        marks = &found;
+    }
+    h.base_href = marks->base ? dom_attr(marks->base, "href") : NULL;
+    h.canonical = marks->canonical ? dom_attr(marks->canonical, "href")
+                                   : NULL;
+    h.og_url = marks->og_url ? dom_attr(marks->og_url, "content") : NULL;
     if (usable_http(doc_url))
         doc = doc_url;
     if (h.base_href != NULL && *h.base_href != '\0') {

@@ -79,7 +79,7 @@ static int scan(const text *t)
 static int libxml2_count(const text *t)
 {
     folio_job *job = folio_job_new(NULL, NULL);
-    xmlDocPtr doc = folio__html_parse(t->p, t->len, job);
+    xmlDocPtr doc = folio__html_parse(t->p, t->len, job, NULL);
     xmlNodePtr n = doc != NULL ? xmlDocGetRootElement(doc) : NULL;
     int count = -1;
 
@@ -173,7 +173,7 @@ Test(bounds, node_budget_stops_the_parse)
 {
     text t = tag_with("<html><body>", "<b>%d</b>", 600000, "</body></html>");
     folio_job *job = folio_job_new(NULL, NULL);
-    xmlDocPtr doc = folio__html_parse(t.p, t.len, job);
+    xmlDocPtr doc = folio__html_parse(t.p, t.len, job, NULL);
 
     cr_assert_null(doc);
     cr_assert_not_null(strstr(folio_job_error(job), "more than 500000 "
@@ -184,7 +184,7 @@ Test(bounds, node_budget_stops_the_parse)
     /* Under the limit the whole page is there. */
     t = tag_with("<html><body>", "<b>%d</b>", 1000, "</body></html>");
     job = folio_job_new(NULL, NULL);
-    doc = folio__html_parse(t.p, t.len, job);
+    doc = folio__html_parse(t.p, t.len, job, NULL);
     cr_assert_not_null(doc);
     cr_assert_null(folio_job_error(job));
     xmlFreeDoc(doc);
@@ -200,7 +200,7 @@ Test(bounds, stray_end_tags_are_bounded)
 
     for (int i = 0; i < 100000; i++)
         adds(&t, "</q>");
-    doc = folio__html_parse(t.p, t.len, job);
+    doc = folio__html_parse(t.p, t.len, job, NULL);
     cr_assert_null(doc);
     cr_assert_not_null(strstr(folio_job_error(job), "misplaced end tags"));
     folio_job_free(job);
@@ -216,7 +216,7 @@ Test(bounds, void_elements_hold_nothing)
         "<video><source src=a><track src=b>four</video>"
         "<p>five<keygen>six</p><embed><embed>seven</body></html>";
     folio_job *job = folio_job_new(NULL, NULL);
-    xmlDocPtr doc = folio__html_parse(page, sizeof page - 1, job);
+    xmlDocPtr doc = folio__html_parse(page, sizeof page - 1, job, NULL);
     xmlNodePtr n;
     text words = { NULL, 0, 0 };
 

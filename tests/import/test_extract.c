@@ -34,7 +34,7 @@ static char *read_fixture(const char *name)
 
 static xmlDocPtr parse(const char *html)
 {
-    xmlDocPtr doc = folio__html_parse(html, strlen(html), NULL);
+    xmlDocPtr doc = folio__html_parse(html, strlen(html), NULL, NULL);
     cr_assert_not_null(doc);
     return doc;
 }

@@ -46,7 +46,7 @@ static xmlNodePtr find_el(xmlNodePtr n, const char *name)
  * the document (caller frees). */
 static folio_doc *convert_doc(const char *html, const char *base)
 {
-    xmlDocPtr x = folio__html_parse(html, strlen(html), NULL);
+    xmlDocPtr x = folio__html_parse(html, strlen(html), NULL, NULL);
     folio_doc *doc = folio_doc_new();
     xmlNodePtr body;
     int rc;

@@ -30,7 +30,7 @@ static char *read_fixture(const char *name)
 /* Reads the metadata of `html` into a new document (caller frees). */
 static folio_doc *meta_of(const char *html, const char *base)
 {
-    xmlDocPtr x = folio__html_parse(html, strlen(html), NULL);
+    xmlDocPtr x = folio__html_parse(html, strlen(html), NULL, NULL);
     cr_assert_not_null(x);
     folio_doc *doc = folio_doc_new();
     cr_assert_not_null(doc);

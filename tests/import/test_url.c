@@ -141,24 +141,24 @@ Test(srcset, empty_or_junk)
 /* The base                                                           */
 /* ------------------------------------------------------------------ */
 
-static xmlDocPtr parse(const char *html)
-{
-    xmlDocPtr d = folio__html_parse(html, strlen(html), NULL);
-    cr_assert_not_null(d);
-    return d;
-}
-
+/* Both ways to the base: with the elements the parse marked, and with a
+ * walk of the tree. */
 static void check_base(const char *html, const char *doc_url,
                        const char *override, const char *want)
 {
-    xmlDocPtr d = parse(html);
-    char *b = folio__url_base(d, doc_url, override);
+    folio__parse_marks marks;
+    xmlDocPtr d = folio__html_parse(html, strlen(html), NULL, &marks);
+    cr_assert_not_null(d);
 
-    if (want == NULL)
-        cr_assert_null(b, "expected no base, got %s", b);
-    else
-        cr_assert_str_eq(b, want);
-    free(b);
+    for (int walk = 0; walk < 2; walk++) {
+        char *b = folio__url_base(d, doc_url, override,
+                                  walk ? NULL : &marks);
+        if (want == NULL)
+            cr_assert_null(b, "expected no base, got %s", b);
+        else
+            cr_assert_str_eq(b, want, "%s", walk ? "walk" : "marks");
+        free(b);
+    }
     xmlFreeDoc(d);
 }
 
@@ -197,6 +197,37 @@ Test(url_base, document_url_then_canonical)
     check_base(page_with_base, NULL, NULL, "https://canon.example/a");
     check_base("<head><meta property=og:url content='https://og.example/b'>"
                "</head><p>x", NULL, NULL, "https://og.example/b");
+}
+
+Test(url_base, first_qualifying_element_of_each_kind)
+{
+    /* A <base> without href, a canonical link without href and an
+     * og:url without content are passed over; the body counts too. */
+    static const char page[] =
+        "<html><head><base target=_blank>"
+        "<link rel='stylesheet' href='/s.css'>"
+        "<link rel='Canonical' data-x=1>"
+        "<meta name=og:url>"
+        "</head><body><p>x</p>"
+        "<link rel='alternate CANONICAL' href='https://two.example/'>"
+        "<meta property=og:url name=other content='https://og2.example/'>"
+        "<base href='https://late.example/dir/'>"
+        "</body></html>";
+
+    check_base(page, "https://site.example/a.html", NULL,
+               "https://late.example/dir/");
+    check_base(page, NULL, NULL, "https://late.example/dir/");
+
+    folio__parse_marks m;
+    xmlDocPtr d = folio__html_parse(page, sizeof page - 1, NULL, &m);
+    cr_assert_not_null(d);
+    cr_assert_not_null(m.canonical);
+    xmlChar *href = xmlGetProp(m.canonical, (const xmlChar *)"href");
+    cr_assert_str_eq((const char *)href, "https://two.example/");
+    xmlFree(href);
+    cr_assert_not_null(m.og_url);
+    cr_assert_not_null(m.base);
+    xmlFreeDoc(d);
 }
 
 Test(url_base, file_document_url_is_not_a_base)

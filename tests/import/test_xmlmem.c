@@ -134,7 +134,7 @@ Test(xmlmem, a_tree_is_dropped_with_its_window)
 
     for (int round = 0; round < 3; round++) {
         cr_assert(folio__xmlmem_begin());
-        xmlDocPtr d = folio__html_parse(page, sizeof page - 1, NULL);
+        xmlDocPtr d = folio__html_parse(page, sizeof page - 1, NULL, NULL);
         cr_assert_not_null(d);
         xmlNodePtr root = xmlDocGetRootElement(d);
         cr_assert_not_null(root);
