@@ -40,7 +40,10 @@
 
 #include <dirent.h>
 #include <dlfcn.h>
+#include <elf.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -64,6 +67,9 @@ typedef struct entry {
     folio_output_ops output;
     char *path;               /* as found on the search path */
     void *handle;
+    /* Read from the file when loading lazily; the descriptor must agree. */
+    folio_plugin_manifest manifest;
+    bool has_manifest;
 } entry;
 
 typedef struct failure {
@@ -79,6 +85,12 @@ typedef struct str_list {
 struct folio_registry {
     entry **items;
     size_t n, cap;
+    /* Lazily: output plugins known by their manifest, not loaded yet.
+     * Loading one moves it to `items` (appended); `lock` guards both. */
+    entry **deferred;
+    size_t n_deferred, cap_deferred;
+    bool lazy;
+    pthread_mutex_t lock;
     failure *fails;
     size_t n_fails, cap_fails;
     str_list seen;            /* real paths of folders and files tried */
@@ -250,7 +262,40 @@ static const entry *find_loaded(const folio_registry *reg, const char *name)
         if (strcmp(reg->items[i]->desc.name, name) == 0)
             return reg->items[i];
     }
+    for (size_t i = 0; i < reg->n_deferred; i++) {
+        if (strcmp(reg->deferred[i]->manifest.name, name) == 0)
+            return reg->deferred[i];
+    }
     return NULL;
+}
+
+/* The formats of a manifest, one after the other ("" at the end). */
+static const char *manifest_next(const folio_plugin_manifest *m,
+                                 const char *f)
+{
+    const char *end = m->formats + sizeof m->formats;
+    if (f == NULL)
+        return m->formats;
+    f += strnlen(f, (size_t)(end - f)) + 1;
+    return f < end ? f : "";
+}
+
+/* True when the manifest names the descriptor's kind, name and formats,
+ * in order. */
+static bool manifest_matches(const folio_plugin_manifest *m,
+                             const folio_plugin *p)
+{
+    if (m->kind != (uint32_t)p->kind || strcmp(m->name, p->name) != 0)
+        return false;
+    const char *f = manifest_next(m, NULL);
+    if (p->formats != NULL) {
+        for (const char *const *d = p->formats; *d != NULL; d++) {
+            if (*f == '\0' || strcmp(f, *d) != 0)
+                return false;
+            f = manifest_next(m, f);
+        }
+    }
+    return *f == '\0';
 }
 
 /* Copies the plugin's descriptor and ops tables into `e` and checks them.
@@ -351,8 +396,14 @@ static bool check_plugin(folio_registry *reg, entry *e,
         return false;
     }
 
+    if (e->has_manifest && !manifest_matches(&e->manifest, p)) {
+        add_failure(reg, path, "%s: plugin %s: its manifest does not match "
+                    "its descriptor (kind, name or formats)", path, p->name);
+        return false;
+    }
+    /* A deferred plugin's name was checked when it was deferred. */
     const entry *first = find_loaded(reg, p->name);
-    if (first != NULL) {
+    if (first != NULL && first != e) {
         add_failure(reg, path, "%s: plugin %s is already loaded from %s",
                     path, p->name, first->path);
         return false;
@@ -373,14 +424,108 @@ static void dl_failure(folio_registry *reg, const char *path)
         add_failure(reg, path, "%s: %s", path, why);
 }
 
-static void load_file(folio_registry *reg, const char *path)
+/* ------------------------------------------------------------------ */
+/* Manifests                                                          */
+/* ------------------------------------------------------------------ */
+
+#if UINTPTR_MAX > 0xffffffffu
+typedef Elf64_Ehdr elf_ehdr;
+typedef Elf64_Shdr elf_shdr;
+#define ELF_CLASS ELFCLASS64
+#else
+typedef Elf32_Ehdr elf_ehdr;
+typedef Elf32_Shdr elf_shdr;
+#define ELF_CLASS ELFCLASS32
+#endif
+
+/* Bounds on what is read of a plugin file to find its manifest. */
+#define ELF_SECTIONS_MAX 4096
+#define ELF_SHSTRTAB_MAX (1u << 20)
+
+static bool read_at(int fd, void *buf, size_t len, uint64_t off)
 {
-    entry *e = calloc(1, sizeof *e);
-    if (e == NULL || (e->path = strdup(path)) == NULL) {
-        free(e);
-        reg->oom = true;
-        return;
+    if (off > (uint64_t)INT64_MAX - len)
+        return false;
+    ssize_t got = pread(fd, buf, len, (off_t)off);
+    return got >= 0 && (size_t)got == len;
+}
+
+static bool host_little_endian(void)
+{
+    const uint16_t one = 1;
+    unsigned char b;
+    memcpy(&b, &one, 1);
+    return b == 1;
+}
+
+/* Reads the manifest section of the ELF file at `path` (this host's
+ * class and byte order) into `m` and checks it. False when there is
+ * none or it is unusable: the file is then loaded the ordinary way, which
+ * reports whatever is wrong with it. */
+static bool read_manifest(const char *path, folio_plugin_manifest *m)
+{
+    bool ok = false;
+    elf_ehdr eh;
+    elf_shdr *sh = NULL;
+    char *names = NULL;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+    if (fd < 0)
+        return false;
+    if (!read_at(fd, &eh, sizeof eh, 0)
+        || memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0
+        || eh.e_ident[EI_CLASS] != ELF_CLASS
+        || eh.e_ident[EI_DATA] != (host_little_endian() ? ELFDATA2LSB
+                                                        : ELFDATA2MSB)
+        || eh.e_shentsize != sizeof(elf_shdr) || eh.e_shnum == 0
+        || eh.e_shnum > ELF_SECTIONS_MAX || eh.e_shstrndx >= eh.e_shnum)
+        goto done;
+    sh = malloc((size_t)eh.e_shnum * sizeof *sh);
+    if (sh == NULL
+        || !read_at(fd, sh, (size_t)eh.e_shnum * sizeof *sh, eh.e_shoff))
+        goto done;
+    const elf_shdr *strs = &sh[eh.e_shstrndx];
+    if (strs->sh_size == 0 || strs->sh_size > ELF_SHSTRTAB_MAX)
+        goto done;
+    names = malloc((size_t)strs->sh_size + 1);
+    if (names == NULL
+        || !read_at(fd, names, (size_t)strs->sh_size, strs->sh_offset))
+        goto done;
+    names[strs->sh_size] = '\0';
+    for (size_t i = 0; i < eh.e_shnum; i++) {
+        if (sh[i].sh_name >= strs->sh_size
+            || strcmp(names + sh[i].sh_name, FOLIO_MANIFEST_SECTION) != 0)
+            continue;
+        if (sh[i].sh_type != SHT_PROGBITS || sh[i].sh_size != sizeof *m
+            || !read_at(fd, m, sizeof *m, sh[i].sh_offset))
+            break;
+        ok = memcmp(m->magic, FOLIO_MANIFEST_MAGIC, sizeof m->magic) == 0
+             && m->abi_major == FOLIO_ABI_MAJOR
+             && m->abi_minor <= FOLIO_ABI_MINOR
+             && (m->kind == FOLIO_PLUGIN_INPUT
+                 || m->kind == FOLIO_PLUGIN_OUTPUT)
+             && memchr(m->name, '\0', sizeof m->name) != NULL
+             && valid_name(m->name)
+             && memchr(m->formats, '\0', sizeof m->formats) != NULL;
+        break;
     }
+done:
+    free(names);
+    free(sh);
+    close(fd);
+    return ok;
+}
+
+/* ------------------------------------------------------------------ */
+/* Loading                                                            */
+/* ------------------------------------------------------------------ */
+
+/* Loads and checks the plugin of `e` (whose path is set), and appends it
+ * to the loaded plugins; or records why not and frees `e`. Returns the
+ * entry or NULL. */
+static entry *load_entry(folio_registry *reg, entry *e)
+{
+    const char *path = e->path;
 
     dlerror();
     e->handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
@@ -427,13 +572,60 @@ static void load_file(folio_registry *reg, const char *path)
         goto refused;
     }
     reg->items[reg->n++] = e;
-    return;
+    return e;
 
 refused:
     if (e->handle != NULL)
         dlclose(e->handle);
     free(e->path);
     free(e);
+    return NULL;
+}
+
+/* Loads the plugin file at `path`, or, when loading lazily and its
+ * manifest says it is an output plugin, only remembers it. */
+static void load_file(folio_registry *reg, const char *path)
+{
+    entry *e = calloc(1, sizeof *e);
+    if (e == NULL || (e->path = strdup(path)) == NULL) {
+        free(e);
+        reg->oom = true;
+        return;
+    }
+    /* A manifest is checked against the descriptor in either mode, so a
+     * plugin whose manifest is wrong is refused however it is reached. */
+    e->has_manifest = read_manifest(path, &e->manifest);
+    if (reg->lazy && e->has_manifest
+        && e->manifest.kind == FOLIO_PLUGIN_OUTPUT) {
+        const entry *first = find_loaded(reg, e->manifest.name);
+        if (first != NULL) {
+            add_failure(reg, path, "%s: plugin %s is already loaded from %s",
+                        path, e->manifest.name, first->path);
+        } else if (folio__grow((void **)&reg->deferred, &reg->cap_deferred,
+                               reg->n_deferred + 1,
+                               sizeof *reg->deferred) < 0) {
+            reg->oom = true;
+        } else {
+            reg->deferred[reg->n_deferred++] = e;
+            return;
+        }
+        free(e->path);
+        free(e);
+        return;
+    }
+    load_entry(reg, e);
+}
+
+/* Loads deferred plugin `i` (the caller holds the lock). */
+static const folio_plugin *load_deferred(folio_registry *reg, size_t i)
+{
+    entry *e = reg->deferred[i];
+
+    memmove(&reg->deferred[i], &reg->deferred[i + 1],
+            (reg->n_deferred - i - 1) * sizeof *reg->deferred);
+    reg->n_deferred--;
+    e = load_entry(reg, e);
+    return e != NULL ? &e->desc : NULL;
 }
 
 /* ------------------------------------------------------------------ */
@@ -624,7 +816,8 @@ static int cmp_entry(const void *a, const void *b)
 
 static bool valid_options(const folio_registry_options *o)
 {
-    if (o->version != FOLIO_REGISTRY_OPTIONS_VERSION)
+    /* Version 1 ends before `lazy`. */
+    if (o->version != 1 && o->version != FOLIO_REGISTRY_OPTIONS_VERSION)
         return false;
     if (o->n_dirs > 0 && o->dirs == NULL)
         return false;
@@ -651,6 +844,11 @@ int folio_registry_new(folio_registry **out,
     folio_registry *reg = calloc(1, sizeof *reg);
     if (reg == NULL)
         return FOLIO_ENOMEM;
+    if (pthread_mutex_init(&reg->lock, NULL) != 0) {
+        free(reg);
+        return FOLIO_ENOMEM;
+    }
+    reg->lazy = opts->version >= 2 && opts->lazy;
 
     for (size_t i = 0; i < opts->n_dirs && !reg->oom; i++)
         scan_dir(reg, opts->dirs[i], true);
@@ -694,6 +892,12 @@ void folio_registry_free(folio_registry *reg)
         free(e);
     }
     free(reg->items);
+    for (size_t i = 0; i < reg->n_deferred; i++) {
+        free(reg->deferred[i]->path);
+        free(reg->deferred[i]);
+    }
+    free(reg->deferred);
+    pthread_mutex_destroy(&reg->lock);
     for (size_t i = 0; i < reg->n_fails; i++) {
         free(reg->fails[i].path);
         free(reg->fails[i].message);
@@ -703,19 +907,84 @@ void folio_registry_free(folio_registry *reg)
     free(reg);
 }
 
+/* The registry is shared read-only, except that looking a plugin up may
+ * load a deferred one: everything that reads the lists takes the lock. */
+static folio_registry *locked(const folio_registry *reg)
+{
+    folio_registry *r = (folio_registry *)reg;
+    pthread_mutex_lock(&r->lock);
+    return r;
+}
+
+static void unlock(folio_registry *r)
+{
+    pthread_mutex_unlock(&r->lock);
+}
+
 size_t folio_registry_count(const folio_registry *reg)
 {
-    return reg != NULL ? reg->n : 0;
+    if (reg == NULL)
+        return 0;
+    folio_registry *r = locked(reg);
+    size_t n = r->n;
+    unlock(r);
+    return n;
 }
 
 const folio_plugin *folio_registry_at(const folio_registry *reg, size_t i)
 {
-    return reg != NULL && i < reg->n ? &reg->items[i]->desc : NULL;
+    if (reg == NULL)
+        return NULL;
+    folio_registry *r = locked(reg);
+    const folio_plugin *p = i < r->n ? &r->items[i]->desc : NULL;
+    unlock(r);
+    return p;
 }
 
 const char *folio_registry_path_at(const folio_registry *reg, size_t i)
 {
-    return reg != NULL && i < reg->n ? reg->items[i]->path : NULL;
+    if (reg == NULL)
+        return NULL;
+    folio_registry *r = locked(reg);
+    const char *path = i < r->n ? r->items[i]->path : NULL;
+    unlock(r);
+    return path;
+}
+
+static const folio_plugin *find_in(folio_registry *r,
+                                   folio_plugin_kind kind, const char *name)
+{
+    /* Names first: a plugin's own name beats another plugin's alias. */
+    for (size_t i = 0; i < r->n; i++) {
+        const folio_plugin *p = &r->items[i]->desc;
+        if (p->kind == kind && ascii_eq_ci(p->name, name))
+            return p;
+    }
+    for (size_t i = 0; i < r->n_deferred; i++) {
+        const folio_plugin_manifest *m = &r->deferred[i]->manifest;
+        if (m->kind == (uint32_t)kind && ascii_eq_ci(m->name, name))
+            return load_deferred(r, i);
+    }
+    for (size_t i = 0; i < r->n; i++) {
+        const folio_plugin *p = &r->items[i]->desc;
+        if (p->kind != kind || p->formats == NULL)
+            continue;
+        for (const char *const *f = p->formats; *f != NULL; f++) {
+            if (ascii_eq_ci(*f, name))
+                return p;
+        }
+    }
+    for (size_t i = 0; i < r->n_deferred; i++) {
+        const folio_plugin_manifest *m = &r->deferred[i]->manifest;
+        if (m->kind != (uint32_t)kind)
+            continue;
+        for (const char *f = manifest_next(m, NULL); *f != '\0';
+             f = manifest_next(m, f)) {
+            if (ascii_eq_ci(f, name))
+                return load_deferred(r, i);
+        }
+    }
+    return NULL;
 }
 
 const folio_plugin *folio_registry_find(const folio_registry *reg,
@@ -724,22 +993,25 @@ const folio_plugin *folio_registry_find(const folio_registry *reg,
 {
     if (reg == NULL || name == NULL)
         return NULL;
-    /* Names first: a plugin's own name beats another plugin's alias. */
-    for (size_t i = 0; i < reg->n; i++) {
-        const folio_plugin *p = &reg->items[i]->desc;
-        if (p->kind == kind && ascii_eq_ci(p->name, name))
-            return p;
-    }
-    for (size_t i = 0; i < reg->n; i++) {
-        const folio_plugin *p = &reg->items[i]->desc;
-        if (p->kind != kind || p->formats == NULL)
-            continue;
-        for (const char *const *f = p->formats; *f != NULL; f++) {
-            if (ascii_eq_ci(*f, name))
-                return p;
-        }
-    }
-    return NULL;
+    folio_registry *r = locked(reg);
+    const folio_plugin *p = find_in(r, kind, name);
+    unlock(r);
+    return p;
+}
+
+int folio_registry_load_all(folio_registry *reg)
+{
+    if (reg == NULL)
+        return FOLIO_OK;
+    folio_registry *r = locked(reg);
+    bool loaded = r->n_deferred > 0;
+    while (r->n_deferred > 0 && !r->oom)
+        load_deferred(r, 0);
+    if (loaded && r->n > 1)
+        qsort(r->items, r->n, sizeof *r->items, cmp_entry);
+    int rc = r->oom ? FOLIO_ENOMEM : FOLIO_OK;
+    unlock(r);
+    return rc;
 }
 
 const char *folio_registry_path_of(const folio_registry *reg,
@@ -747,21 +1019,34 @@ const char *folio_registry_path_of(const folio_registry *reg,
 {
     if (reg == NULL || p == NULL)
         return NULL;
-    for (size_t i = 0; i < reg->n; i++) {
-        if (&reg->items[i]->desc == p)
-            return reg->items[i]->path;
+    folio_registry *r = locked(reg);
+    const char *path = NULL;
+    for (size_t i = 0; i < r->n && path == NULL; i++) {
+        if (&r->items[i]->desc == p)
+            path = r->items[i]->path;
     }
-    return NULL;
+    unlock(r);
+    return path;
 }
 
 size_t folio_registry_failure_count(const folio_registry *reg)
 {
-    return reg != NULL ? reg->n_fails : 0;
+    if (reg == NULL)
+        return 0;
+    folio_registry *r = locked(reg);
+    size_t n = r->n_fails;
+    unlock(r);
+    return n;
 }
 
 const char *folio_registry_failure_at(const folio_registry *reg, size_t i)
 {
-    return reg != NULL && i < reg->n_fails ? reg->fails[i].message : NULL;
+    if (reg == NULL)
+        return NULL;
+    folio_registry *r = locked(reg);
+    const char *m = i < r->n_fails ? r->fails[i].message : NULL;
+    unlock(r);
+    return m;
 }
 
 const char *folio_registry_failure_for(const folio_registry *reg,
@@ -769,16 +1054,19 @@ const char *folio_registry_failure_for(const folio_registry *reg,
 {
     if (reg == NULL || name == NULL || name[0] == '\0')
         return NULL;
-    for (size_t i = 0; i < reg->n_fails; i++) {
-        const char *path = reg->fails[i].path;
+    folio_registry *r = locked(reg);
+    const char *m = NULL;
+    for (size_t i = 0; i < r->n_fails && m == NULL; i++) {
+        const char *path = r->fails[i].path;
         if (path == NULL)
             continue;
         const char *base = strrchr(path, '/');
         base = base != NULL ? base + 1 : path;
         if (ascii_contains_ci(base, name))
-            return reg->fails[i].message;
+            m = r->fails[i].message;
     }
-    return NULL;
+    unlock(r);
+    return m;
 }
 
 /* ------------------------------------------------------------------ */

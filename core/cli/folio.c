@@ -2437,6 +2437,10 @@ int main(int argc, char **argv)
     ro.dirs = c.dirs;
     ro.n_dirs = c.n_dirs;
     ro.only_dirs = c.no_default_plugins;
+    /* A run loads the output plugin it writes with, not every one (the
+     * EPUB plugin's libraries alone cost more than converting a page);
+     * listing them all loads them all. */
+    ro.lazy = true;
     if (folio_registry_new(&r.reg, &ro) < 0) {
         error_at(NULL, "cannot set up the plugins: out of memory");
         status = EXIT_SOME_FAILED;
@@ -2446,6 +2450,11 @@ int main(int argc, char **argv)
         note_at(NULL, "plugin refused: %s",
                 folio_registry_failure_at(r.reg, i));
     if (c.list_plugins) {
+        if (folio_registry_load_all(r.reg) < 0) {
+            error_at(NULL, "cannot load the plugins: out of memory");
+            status = EXIT_SOME_FAILED;
+            goto done;
+        }
         list_plugins(r.reg);
         goto done;
     }

@@ -22,8 +22,8 @@
  *     folio_job_free(job);
  *     folio_registry_free(reg);
  *
- * Threads: a registry is read-only once built and may be shared; a job
- * belongs to one thread at a time.
+ * Threads: a registry may be shared once built (a lazy one loads plugins
+ * under its own lock); a job belongs to one thread at a time.
  */
 #ifndef FOLIO_FOLIO_H
 #define FOLIO_FOLIO_H
@@ -65,10 +65,17 @@ typedef struct folio_registry_options {
      *  ~/.local/lib/folio/plugins and the installed plugin folder, in that
      *  order. The current directory is never searched. */
     bool only_dirs;
+    /** Version 2. Load output plugins that carry a manifest
+     *  (FOLIO_PLUGIN_MANIFEST) only when folio_registry_find picks them,
+     *  so a run pays only for the plugins it uses. Until then they are
+     *  not counted by folio_registry_count and their load failures are
+     *  not known; folio_registry_load_all loads the rest. */
+    bool lazy;
 } folio_registry_options;
 
-#define FOLIO_REGISTRY_OPTIONS_VERSION 1
-#define FOLIO_REGISTRY_OPTIONS_INIT { FOLIO_REGISTRY_OPTIONS_VERSION, NULL, 0, false }
+/** 2 added `lazy`; a version 1 struct (without it) is still accepted. */
+#define FOLIO_REGISTRY_OPTIONS_VERSION 2
+#define FOLIO_REGISTRY_OPTIONS_INIT { FOLIO_REGISTRY_OPTIONS_VERSION, NULL, 0, false, false }
 
 /**
  * Searches the plugin path, loads and checks every plugin found (the
@@ -86,15 +93,26 @@ void folio_registry_free(folio_registry *reg);
 /** Returns the number of plugins loaded. */
 size_t folio_registry_count(const folio_registry *reg);
 
-/** Returns plugin `i` (sorted by kind, then name), or NULL. Borrowed. */
+/** Returns plugin `i` (sorted by kind, then name; a lazy registry appends
+ *  each plugin it loads on demand), or NULL. Borrowed. */
 const folio_plugin *folio_registry_at(const folio_registry *reg, size_t i);
+
+/**
+ * Loads every plugin a lazy registry has not loaded yet (recording the
+ * failures), then sorts them all by kind and name as an eager registry
+ * would. A no-op for an eager registry. Not while another thread iterates
+ * the registry by index. Returns FOLIO_OK or FOLIO_ENOMEM.
+ */
+int folio_registry_load_all(folio_registry *reg);
 
 /** Returns the file plugin `i` was loaded from, or NULL. Borrowed. */
 const char *folio_registry_path_at(const folio_registry *reg, size_t i);
 
 /**
  * Finds a plugin of `kind` whose name, or one of whose formats, equals
- * `name` (ASCII case-insensitive). Returns NULL when none. Borrowed.
+ * `name` (ASCII case-insensitive). Returns NULL when none. Borrowed. In a
+ * lazy registry this loads the plugin when it is not loaded yet; a
+ * failure is then recorded as for any refused file.
  */
 const folio_plugin *folio_registry_find(const folio_registry *reg,
                                         folio_plugin_kind kind,

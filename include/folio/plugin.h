@@ -35,7 +35,7 @@ extern "C" {
 /** Incompatible change: the host refuses a plugin with another major. */
 #define FOLIO_ABI_MAJOR 1
 /** Compatible additions: the host accepts plugins with minor <= its own. */
-#define FOLIO_ABI_MINOR 1
+#define FOLIO_ABI_MINOR 2
 
 #if defined(__GNUC__) || defined(__clang__)
 #define FOLIO_PRINTF(f, a) __attribute__((format(printf, f, a)))
@@ -219,6 +219,61 @@ typedef const folio_plugin *(*folio_plugin_entry_fn)(void);
     {                                                                        \
         return &(desc);                                                      \
     }
+
+/* ------------------------------------------------------------------ */
+/* Manifest (ABI 1.2)                                                  */
+/* ------------------------------------------------------------------ */
+
+/** ELF section holding a plugin's manifest. */
+#define FOLIO_MANIFEST_SECTION ".folio_manifest"
+/** First bytes of a manifest (8, no terminating NUL). */
+#define FOLIO_MANIFEST_MAGIC "folio-m1"
+/** Room for the name, and for the formats, in a manifest. */
+#define FOLIO_MANIFEST_NAME_MAX 64
+#define FOLIO_MANIFEST_FORMATS_MAX 192
+
+/**
+ * What a host can learn about a plugin from its file, without loading it
+ * (and the libraries it links): its kind, name and formats. Optional. A
+ * host that is asked to load lazily reads it and dlopens an output plugin
+ * only when a caller looks that plugin up; plugins without a manifest,
+ * and input plugins (whose probes sniff every input), are loaded at once.
+ * No pointers: the bytes are read from the file, before any relocation.
+ * Declare it with FOLIO_PLUGIN_MANIFEST; the host checks that it matches
+ * the descriptor when the plugin loads, and refuses the plugin if not.
+ */
+typedef struct folio_plugin_manifest {
+    char magic[8];         /**< FOLIO_MANIFEST_MAGIC */
+    uint32_t abi_major;    /**< FOLIO_ABI_MAJOR */
+    uint32_t abi_minor;    /**< FOLIO_ABI_MINOR */
+    uint32_t kind;         /**< a folio_plugin_kind */
+    uint32_t reserved;     /**< 0 */
+    /** The descriptor's name, NUL terminated. */
+    char name[FOLIO_MANIFEST_NAME_MAX];
+    /** The descriptor's formats in the same order, each NUL terminated,
+     *  then an empty one (a string literal such as "md\0gfm\0" does it:
+     *  the rest of the array is zero). */
+    char formats[FOLIO_MANIFEST_FORMATS_MAX];
+} folio_plugin_manifest;
+
+#if defined(__GNUC__) || defined(__clang__)
+/**
+ * Places the plugin's manifest in its file, e.g.
+ *     FOLIO_PLUGIN_MANIFEST(FOLIO_PLUGIN_OUTPUT, "markdown",
+ *                           "md\0" "gfm\0")
+ * `kind`, `name` and `formats` must match the descriptor's. A name or a
+ * format list too long for the arrays does not compile.
+ */
+#define FOLIO_PLUGIN_MANIFEST(kind_, name_, formats_)                        \
+    __attribute__((used, section(FOLIO_MANIFEST_SECTION), aligned(8)))      \
+    static const folio_plugin_manifest folio_plugin_manifest_ = {            \
+        FOLIO_MANIFEST_MAGIC, FOLIO_ABI_MAJOR, FOLIO_ABI_MINOR, (kind_), 0,  \
+        name_, formats_                                                      \
+    }
+#else
+#define FOLIO_PLUGIN_MANIFEST(kind_, name_, formats_)                        \
+    typedef int folio_plugin_manifest_unsupported_
+#endif
 
 #ifdef __cplusplus
 }

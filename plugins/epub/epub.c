@@ -670,6 +670,10 @@ done:
 static const char *const epub_formats[] = {
     "epub", "application/epub+zip", NULL,
 };
+/* The same, readable from the file without loading it. */
+FOLIO_PLUGIN_MANIFEST(FOLIO_PLUGIN_OUTPUT, "epub",
+                      "epub\0" "application/epub+zip\0");
+
 
 static const folio_output_ops epub_ops = {
     .size = sizeof(folio_output_ops),

@@ -855,6 +855,10 @@ static int gm_write(const folio_host *h, folio_job *job,
 static const char *const gm_formats[] = {
     "gemtext", "gemini", "gmi", "text/gemini", NULL,
 };
+/* The same, readable from the file without loading it. */
+FOLIO_PLUGIN_MANIFEST(FOLIO_PLUGIN_OUTPUT, "gemtext",
+                      "gemtext\0" "gemini\0" "gmi\0" "text/gemini\0");
+
 
 static const folio_option gm_options[] = {
     { "title", FOLIO_OPTION_BOOL, "true", NULL,

@@ -518,6 +518,10 @@ done:
 static const char *const json_formats[] = {
     "json", "application/json", NULL,
 };
+/* The same, readable from the file without loading it. */
+FOLIO_PLUGIN_MANIFEST(FOLIO_PLUGIN_OUTPUT, "json",
+                      "json\0" "application/json\0");
+
 
 static const folio_option json_options[] = {
     { "pretty", FOLIO_OPTION_BOOL, "true", NULL,

@@ -2707,6 +2707,11 @@ static int md_init(const folio_host *h, const char **message)
 static const char *const md_formats[] = {
     "markdown", "md", "gfm", "commonmark", "text/markdown", NULL,
 };
+/* The same, readable from the file without loading it. */
+FOLIO_PLUGIN_MANIFEST(FOLIO_PLUGIN_OUTPUT, "markdown",
+                      "markdown\0" "md\0" "gfm\0" "commonmark\0"
+                      "text/markdown\0");
+
 
 static const folio_option md_options[] = {
     {"title", FOLIO_OPTION_BOOL, "true", NULL,

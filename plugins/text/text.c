@@ -1602,6 +1602,10 @@ static int text_init(const folio_host *h, const char **message)
 static const char *const text_formats[] = {
     "text", "txt", "plain", "text/plain", NULL,
 };
+/* The same, readable from the file without loading it. */
+FOLIO_PLUGIN_MANIFEST(FOLIO_PLUGIN_OUTPUT, "text",
+                      "text\0" "txt\0" "plain\0" "text/plain\0");
+
 
 static const folio_option text_options[] = {
     {"title", FOLIO_OPTION_BOOL, "true", NULL,

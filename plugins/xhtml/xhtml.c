@@ -31,6 +31,10 @@ static int xhtml_write(const folio_host *h, folio_job *job,
 static const char *const xhtml_formats[] = {
     "xhtml", "application/xhtml+xml", NULL,
 };
+/* The same, readable from the file without loading it. */
+FOLIO_PLUGIN_MANIFEST(FOLIO_PLUGIN_OUTPUT, "xhtml",
+                      "xhtml\0" "application/xhtml+xml\0");
+
 
 static const folio_option xhtml_options[] = {
     { "stylesheet", FOLIO_OPTION_STRING, NULL, NULL,

@@ -1129,7 +1129,7 @@ static void header(bld *b, xmlNodePtr article, const folio_meta *m,
             text(b, e, m->authors[i]);
         }
     }
-    if (xhtml_date_ok(pub)) {
+    if (pub != NULL && xhtml_date_ok(pub)) {
         xmlNodePtr t;
         char day[11];
 

@@ -942,6 +942,11 @@ static const char *const yaml_formats[] = {
     "yaml", "yml", "application/yaml", "application/x-yaml", "text/yaml",
     NULL,
 };
+/* The same, readable from the file without loading it. */
+FOLIO_PLUGIN_MANIFEST(FOLIO_PLUGIN_OUTPUT, "yaml",
+                      "yaml\0" "yml\0" "application/yaml\0"
+                      "application/x-yaml\0" "text/yaml\0");
+
 
 static const folio_option yaml_options[] = {
     { "front-matter", FOLIO_OPTION_BOOL, "false", NULL,

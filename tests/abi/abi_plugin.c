@@ -17,6 +17,8 @@
  *   ABI_NO_ENTRY     no folio_plugin_entry symbol at all
  *   ABI_NULL_ENTRY   folio_plugin_entry returns NULL
  *   ABI_SECOND       probe scores "ABIGOOD" 70 and "ABISECOND" 80
+ *   ABI_MANIFEST     carries a manifest matching the descriptor
+ *   ABI_MANIFEST_WRONG  carries a manifest whose formats differ
  *
  * The good input plugin scores 70 on input starting "ABIGOOD". Its read
  * exercises the host: it warns with its "mode" option, and fails with a
@@ -174,6 +176,12 @@ static const folio_option abi_options[] = {
 static const char *const abi_formats[] = { "abiold", NULL };
 #else
 static const char *const abi_formats[] = { "abi", "text/x-abi", NULL };
+#endif
+
+#if defined(ABI_MANIFEST)
+FOLIO_PLUGIN_MANIFEST(ABI_KIND, ABI_NAME, "abi\0" "text/x-abi\0");
+#elif defined(ABI_MANIFEST_WRONG)
+FOLIO_PLUGIN_MANIFEST(ABI_KIND, ABI_NAME, "abi\0" "text/x-other\0");
 #endif
 
 static const folio_plugin abi_plugin = {

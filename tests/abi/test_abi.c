@@ -573,3 +573,127 @@ Test(abi, write_with_loaded_output)
     folio_doc_free(doc);
     folio_job_free(job);
 }
+
+/* ------------------------------------------------------------------ */
+/* Lazy registries (tests/abi/lazy)                                   */
+/* ------------------------------------------------------------------ */
+
+#define LAZY_DIR ABI_LAZY_DIR
+
+static folio_registry *load_lazy(bool lazy)
+{
+    static const char *const dirs[] = { LAZY_DIR };
+    folio_registry_options ro = FOLIO_REGISTRY_OPTIONS_INIT;
+    ro.dirs = dirs;
+    ro.n_dirs = 1;
+    ro.only_dirs = true;
+    ro.lazy = lazy;
+    folio_registry *r = NULL;
+    cr_assert_eq(folio_registry_new(&r, &ro), FOLIO_OK);
+    return r;
+}
+
+Test(abi_lazy, outputs_with_a_manifest_load_when_found, .init = no_setup)
+{
+    folio_registry *r = load_lazy(true);
+
+    /* Only the plugin without a manifest is loaded so far. */
+    cr_assert_eq(folio_registry_count(r), 1);
+    cr_assert_str_eq(folio_registry_at(r, 0)->name, "abiplain");
+    cr_assert_eq(folio_registry_failure_count(r), 0);
+
+    const folio_plugin *p = folio_registry_find(r, FOLIO_PLUGIN_OUTPUT,
+                                                "ABILAZY");
+    cr_assert_not_null(p);
+    cr_assert_str_eq(p->name, "abilazy");
+    cr_assert_not_null(p->output);
+    cr_assert_not_null(p->output->write);
+    cr_assert_eq(folio_registry_count(r), 2);
+    cr_assert_eq(folio_registry_at(r, 1), p, "appended, not sorted in");
+    cr_assert_str_eq(folio_registry_path_of(r, p),
+                     LAZY_DIR "/folio-abi-lazy.so");
+    cr_assert_eq(folio_registry_find(r, FOLIO_PLUGIN_OUTPUT, "abilazy"), p);
+    /* An input lookup never loads an output plugin. */
+    cr_assert_null(folio_registry_find(r, FOLIO_PLUGIN_INPUT,
+                                       "abilazywrong"));
+    cr_assert_eq(folio_registry_count(r), 2);
+    folio_registry_free(r);
+}
+
+Test(abi_lazy, manifest_must_match_the_descriptor, .init = no_setup)
+{
+    folio_registry *r = load_lazy(true);
+
+    /* Found by a format only its manifest lists: loaded, then refused. */
+    cr_assert_null(folio_registry_find(r, FOLIO_PLUGIN_OUTPUT,
+                                       "text/x-other"));
+    cr_assert_eq(folio_registry_failure_count(r), 1);
+    cr_assert_str_eq(folio_registry_failure_for(r, "lazywrong"),
+                     LAZY_DIR "/folio-abi-lazywrong.so: plugin abilazywrong: "
+                     "its manifest does not match its descriptor (kind, "
+                     "name or formats)");
+    /* Tried once: no longer waiting. */
+    cr_assert_null(folio_registry_find(r, FOLIO_PLUGIN_OUTPUT,
+                                       "abilazywrong"));
+    cr_assert_eq(folio_registry_failure_count(r), 1);
+    folio_registry_free(r);
+}
+
+Test(abi_lazy, load_all_gives_the_eager_list, .init = no_setup)
+{
+    folio_registry *lazy = load_lazy(true);
+    folio_registry *eager = load_lazy(false);
+
+    cr_assert_eq(folio_registry_load_all(lazy), FOLIO_OK);
+    cr_assert_eq(folio_registry_load_all(eager), FOLIO_OK);
+    /* Both refuse the plugin whose manifest is wrong. */
+    cr_assert_eq(folio_registry_count(eager), 2);
+    cr_assert_eq(folio_registry_count(lazy), 2);
+    cr_assert_eq(folio_registry_failure_count(eager), 1);
+    cr_assert_eq(folio_registry_failure_count(lazy), 1);
+    for (size_t i = 0; i < 2; i++)
+        cr_assert_str_eq(folio_registry_at(lazy, i)->name,
+                         folio_registry_at(eager, i)->name);
+    cr_assert_str_eq(folio_registry_at(lazy, 0)->name, "abilazy");
+    cr_assert_str_eq(folio_registry_at(lazy, 1)->name, "abiplain");
+    folio_registry_free(lazy);
+    folio_registry_free(eager);
+}
+
+Test(abi_lazy, plugins_never_found_are_never_initialised, .init = no_setup)
+{
+    char mark[] = "/tmp/folio-abi-lazy-XXXXXX";
+    int fd = mkstemp(mark);
+    cr_assert_geq(fd, 0);
+    close(fd);
+
+    folio_registry *r = load_lazy(true);
+    setenv("FOLIO_ABI_FINI_MARK", mark, 1);
+    folio_registry_free(r);
+    unsetenv("FOLIO_ABI_FINI_MARK");
+
+    char buf[256] = "";
+    FILE *f = fopen(mark, "r");
+    cr_assert_not_null(f);
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    unlink(mark);
+    cr_assert_str_eq(buf, "abiplain\n");
+}
+
+Test(abi_lazy, version_1_options_are_still_accepted, .init = no_setup)
+{
+    static const char *const dirs[] = { LAZY_DIR };
+    folio_registry_options ro = FOLIO_REGISTRY_OPTIONS_INIT;
+    ro.version = 1;
+    ro.dirs = dirs;
+    ro.n_dirs = 1;
+    ro.only_dirs = true;
+    ro.lazy = true; /* not part of version 1: ignored */
+    folio_registry *r = NULL;
+    cr_assert_eq(folio_registry_new(&r, &ro), FOLIO_OK);
+    cr_assert_eq(folio_registry_count(r), 2);
+    cr_assert_eq(folio_registry_failure_count(r), 1);
+    folio_registry_free(r);
+}

@@ -992,6 +992,45 @@ Test(cli_plugins, refused_plugin_is_named)
     rm_tree(dir);
 }
 
+/* An output plugin is loaded when a run writes with it: a broken one that
+ * declares a manifest troubles no other run. */
+Test(cli_plugins, output_plugins_load_when_used)
+{
+    char *dir = make_tmpdir();
+    char env_path[128];
+    const char *env[] = { env_path, NULL };
+    char *wrong = path_in(dir, "folio-abilazywrong.so");
+    result r;
+
+    copy_plugins(dir, NULL);
+    copy_file(CLI_LAZYWRONG_PLUGIN, wrong);
+    snprintf(env_path, sizeof env_path, "FOLIO_PLUGIN_PATH=%s", dir);
+
+    r = FOLIO_ENV(env, "--no-default-plugins", "-v", "-t", "markdown",
+                  data_path("article.html"));
+    cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+    assert_contains(r.out, "Harbour Moss");
+    assert_lacks(r.err, "lazywrong");
+    result_free(&r);
+
+    r = FOLIO_ENV(env, "--no-default-plugins", "-t", "abilazywrong",
+                  data_path("article.html"));
+    cr_assert_eq(r.status, 2);
+    assert_contains(r.err, "output format not available (");
+    assert_contains(r.err, "its manifest does not match its descriptor");
+    result_free(&r);
+
+    /* Listing loads every plugin, and shows what was refused. */
+    r = FOLIO_ENV(env, "--no-default-plugins", "--list-plugins");
+    cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+    assert_contains(r.out, "epub");
+    assert_contains(r.out, "Refused plugin files:");
+    assert_contains(r.out, wrong);
+    result_free(&r);
+    free(wrong);
+    rm_tree(dir);
+}
+
 /* ------------------------------------------------------------------ */
 /* Messages                                                           */
 /* ------------------------------------------------------------------ */
