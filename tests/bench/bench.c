@@ -243,6 +243,49 @@ static void *worker(void *arg)
     return NULL;
 }
 
+/* libxml2's allocation hooks as the process started: plain malloc/free.
+ * folio installs its own on its first import (they pass through outside
+ * an import), and the bare parse is timed with these, as a program using
+ * libxml2 alone would run it. */
+static xmlFreeFunc sys_free;
+static xmlMallocFunc sys_malloc, sys_malloc_atomic;
+static xmlReallocFunc sys_realloc;
+static xmlStrdupFunc sys_strdup;
+
+static void save_system_hooks(void)
+{
+    xmlInitParser();
+    if (xmlGcMemGet(&sys_free, &sys_malloc, &sys_malloc_atomic,
+                    &sys_realloc, &sys_strdup) != 0)
+        die("cannot read libxml2's allocation hooks", NULL);
+}
+
+static double pass(unsigned threads, double *cpu);
+
+/* A pass of the bare parse under the system hooks; folio's (if any) are
+ * put back after it. Swapping is safe between passes: no import is
+ * running, and outside one folio's hooks hand out plain malloc blocks. */
+static double parse_pass(unsigned threads, double *cpu)
+{
+    xmlFreeFunc f;
+    xmlMallocFunc m, ma;
+    xmlReallocFunc r;
+    xmlStrdupFunc sd;
+    const phase *was = cur_phase;
+    double s;
+
+    if (xmlGcMemGet(&f, &m, &ma, &r, &sd) != 0
+        || xmlGcMemSetup(sys_free, sys_malloc, sys_malloc_atomic,
+                         sys_realloc, sys_strdup) != 0)
+        die("cannot set libxml2's allocation hooks", NULL);
+    cur_phase = &parse_phase;
+    s = pass(threads, cpu);
+    cur_phase = was;
+    if (xmlGcMemSetup(f, m, ma, r, sd) != 0)
+        die("cannot set libxml2's allocation hooks", NULL);
+    return s;
+}
+
 /* One pass over every page with `threads` threads; returns seconds and
  * sets *cpu to the process CPU time it took. */
 static double pass(unsigned threads, double *cpu)
@@ -302,17 +345,16 @@ static void run_phase(const phase *ph, unsigned threads, unsigned repeat,
                  * ratio then compares passes run under the same machine
                  * load, whatever else the machine is doing. */
                 if (ph->kind != PH_PARSE) {
-                    cur_phase = &parse_phase;
-                    s = pass(tcounts[t], &cpu);
+                    s = parse_pass(tcounts[t], &cpu);
                     if (r.ref_secs[t] < 0 || s < r.ref_secs[t]) {
                         r.ref_secs[t] = s;
                         r.ref_cpu[t] = cpu;
                     }
-                    cur_phase = ph;
                 }
                 atomic_store(&n_failed, 0);
                 atomic_store(&n_out_bytes, 0);
-                s = pass(tcounts[t], &cpu);
+                s = ph->kind == PH_PARSE ? parse_pass(tcounts[t], &cpu)
+                                         : pass(tcounts[t], &cpu);
                 if (r.secs[t] < 0 || s < r.secs[t]) {
                     r.secs[t] = s;
                     r.cpu[t] = cpu;
@@ -388,7 +430,7 @@ int main(int argc, char **argv)
 
     load_dir(argv[optind]);
     /* Before any thread: libxml2 and the plugins are set up once here. */
-    xmlInitParser();
+    save_system_hooks();
     if (folio_registry_new(&reg, &ro) < 0)
         die("cannot load the plugins", NULL);
     registry = reg;
