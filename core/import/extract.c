@@ -42,7 +42,8 @@ enum tag {
     T_H6, T_HEADER, T_HR, T_HTML, T_IFRAME, T_IMG, T_INPUT, T_LI, T_MAIN,
     T_MATH, T_MENU, T_NAV, T_NOSCRIPT, T_OBJECT, T_OL, T_P, T_PICTURE,
     T_PRE, T_SECTION, T_SELECT, T_SOURCE, T_SPAN, T_SVG, T_TABLE, T_TBODY,
-    T_TD, T_TEXTAREA, T_TFOOT, T_TH, T_THEAD, T_TR, T_UL, T_VIDEO
+    T_TD, T_TEXTAREA, T_TFOOT, T_TH, T_THEAD, T_TR, T_UL, T_VIDEO,
+    T_SCRIPT, T_STYLE
 };
 
 /* Tag kinds. */
@@ -129,12 +130,12 @@ static const tagdef tags[] = {
     {"progress", T_OTHER, K_JUNK},
     {"rp", T_OTHER, K_JUNK},
     {"rt", T_OTHER, K_JUNK},
-    {"script", T_OTHER, K_JUNK},
+    {"script", T_SCRIPT, K_JUNK},
     {"section", T_SECTION, K_BLOCK},
     {"select", T_SELECT, K_JUNK},
     {"source", T_SOURCE, 0},
     {"span", T_SPAN, 0},
-    {"style", T_OTHER, K_JUNK},
+    {"style", T_STYLE, K_JUNK},
     {"svg", T_SVG, K_JUNK},
     {"table", T_TABLE, K_BLOCK},
     {"tbody", T_TBODY, K_BLOCK},
@@ -172,6 +173,27 @@ tag_lookup(const xmlNode *n)
     const tagdef *d = bsearch(n->name, tags, sizeof tags / sizeof tags[0],
                               sizeof tags[0], tagdef_cmp);
     return d ? d : &other;
+}
+
+/* tag_lookup through a cache keyed by the name's address: the parser
+ * interns element names, so all the <div>s of a page share one. */
+#define TAGCACHE 64
+
+typedef struct tagcache {
+    const xmlChar *name[TAGCACHE];
+    const tagdef *def[TAGCACHE];
+} tagcache;
+
+static const tagdef *
+tag_lookup_cached(tagcache *tc, const xmlNode *n)
+{
+    size_t slot = ((uintptr_t)n->name >> 3) & (TAGCACHE - 1);
+    if (n->name && tc->name[slot] == n->name)
+        return tc->def[slot];
+    const tagdef *d = tag_lookup(n);
+    tc->name[slot] = n->name;
+    tc->def[slot] = d;
+    return d;
 }
 
 /* Copies at most cap-1 bytes of `s` lower-cased into `buf`. */
@@ -431,6 +453,15 @@ slug_like(const char *tok)
     };
     int words = 0, prose = 0;
     const char *p = tok;
+    /* Fewer than four words is never a slug: count them first, since
+     * this runs for every class and id token and most have one or two. */
+    int parts = 0;
+    for (const char *q = tok; *q; q++)
+        if (*q != '-' && *q != '_' && (q == tok || q[-1] == '-' ||
+                                       q[-1] == '_'))
+            parts++;
+    if (parts < 4)
+        return 0;
     while (*p) {
         while (*p == '-' || *p == '_')
             p++;
@@ -717,6 +748,7 @@ typedef struct elindex {
     el *v;
     uint32_t n, cap;
     hcache *hc;          /* while indexing */
+    tagcache tc;         /* while indexing */
     uint64_t total;      /* text0 of the root */
     int declared;        /* the page marks its article (articleBody...) */
     uint32_t heads[MAX_HEADS]; /* headings that repeat the page title */
@@ -745,7 +777,7 @@ index_push(elindex *ix, xmlNode *node, uint32_t parent)
     e->node = node;
     e->parent = parent;
     e->end = NONE;
-    const tagdef *d = tag_lookup(node);
+    const tagdef *d = tag_lookup_cached(&ix->tc, node);
     e->tag = d->id;
     e->kind = d->kind;
     unsigned hc = hints_cached(ix->hc, dom_attr(node, "class"));
@@ -806,6 +838,28 @@ index_push(elindex *ix, xmlNode *node, uint32_t parent)
 
 static int index_build_walk(elindex *ix, xmlNode *root);
 
+/* A script or style element, whose text the index does not measure. */
+static int
+raw_text(const el *e)
+{
+    return e->tag == T_SCRIPT || e->tag == T_STYLE;
+}
+
+/* The measured length of element i's own text (script and style text
+ * measured now). */
+static uint64_t
+own_len(const elindex *ix, uint32_t i)
+{
+    const el *e = &ix->v[i];
+    if (!raw_text(e))
+        return e->own.len;
+    measure m = {0, 0, 0};
+    for (const xmlNode *c = e->node->children; c; c = c->next)
+        if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE)
+            measure_text(&m, c->content);
+    return m.len;
+}
+
 /* Indexes the elements below and including `root` in document order and
  * measures their direct text. Iterative. */
 static int
@@ -814,6 +868,8 @@ index_build(elindex *ix, xmlNode *root)
     ix->hc = calloc(1, sizeof *ix->hc);
     if (!ix->hc)
         return FOLIO_ENOMEM;
+    /* Names are only stable while nothing is freed: one walk. */
+    memset(&ix->tc, 0, sizeof ix->tc);
     int rc = index_build_walk(ix, root);
     free(ix->hc);
     ix->hc = NULL;
@@ -841,7 +897,10 @@ index_build_walk(elindex *ix, xmlNode *root)
             ix->v[ix->n - 1].end = ix->n;
         } else if (n->type == XML_TEXT_NODE ||
                    n->type == XML_CDATA_SECTION_NODE) {
-            measure_text(&ix->v[parent].own, n->content);
+            /* Script and style text is never article text, and often
+             * most of a page's bytes: own_len measures it if asked. */
+            if (!raw_text(&ix->v[parent]))
+                measure_text(&ix->v[parent].own, n->content);
         }
         while (!n->next) {
             n = n->parent;
@@ -1160,7 +1219,7 @@ leads_with_peer(const elindex *ix, uint32_t c)
             continue;
         uint64_t before = 0;
         for (uint32_t i = c + 1; i < p; i++)
-            before += ix->v[i].own.len;
+            before += own_len(ix, i);
         if (before < 50)
             return 1;
     }
