@@ -22,6 +22,7 @@
 
 #include <libxml/xmlerror.h>
 
+#include "dom.h"
 #include "import.h"
 #include "job.h"
 
@@ -213,11 +214,29 @@ static void count_start_element(void *ctx, const xmlChar *name,
         return;
     b->start_element(ctx, name, atts);
     /* The element just made is the parser's current node. */
-    if (b->marks != NULL && name != NULL
-        && (name[0] == 'b' || name[0] == 'l' || name[0] == 'm')
-        && ctxt->node != NULL && ctxt->node->type == XML_ELEMENT_NODE
-        && xmlStrEqual(ctxt->node->name, name))
+    if (b->marks == NULL || name == NULL || ctxt->node == NULL
+        || ctxt->node->type != XML_ELEMENT_NODE
+        || !xmlStrEqual(ctxt->node->name, name))
+        return;
+    switch (name[0]) {
+    case 'b': case 'l': case 'm':
         folio__parse_mark(b->marks, ctxt->node);
+        break;
+    case 'n':
+        if (xmlStrEqual(name, BAD_CAST "noscript"))
+            b->marks->noscript = true;
+        break;
+    case 's':
+        if (b->marks->n_ld < FOLIO__LD_MARKS
+            && xmlStrEqual(name, BAD_CAST "script")) {
+            const char *type = dom_attr(ctxt->node, "type");
+            if (type != NULL && strstr(type, "ld+json") != NULL)
+                b->marks->ld[b->marks->n_ld++] = ctxt->node;
+        }
+        break;
+    default:
+        break;
+    }
 }
 
 static void count_comment(void *ctx, const xmlChar *value)

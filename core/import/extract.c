@@ -2899,7 +2899,7 @@ drop_title_heading(xmlNode *top, const char *title)
  * markup does not carry the text at all (a page its scripts render). */
 
 #define LD_BYTES (2u << 20)   /* a larger JSON-LD script is skipped */
-#define LD_SCRIPTS 16         /* JSON-LD scripts looked at */
+#define LD_SCRIPTS FOLIO__LD_MARKS /* JSON-LD scripts looked at */
 #define LD_DEPTH 8            /* nesting looked into */
 #define LD_ITEMS 512          /* array items / object members looked at */
 #define LD_MIN_BODY 400       /* bytes: shorter is a summary */
@@ -2938,26 +2938,31 @@ ld_body_in(json_t *v, int depth, const char **best, size_t *best_len)
 
 /* The longest JSON-LD articleBody of the page, malloc'd, or NULL. */
 static char *
-ld_article_body(xmlDocPtr html)
+ld_article_body(xmlDocPtr html, const folio__parse_marks *marks)
 {
     xmlNode *top = xmlDocGetRootElement(html);
     char *out = NULL;
     size_t out_len = 0;
-    int scripts = 0;
-    for (xmlNode *n = top; n && scripts < LD_SCRIPTS;) {
-        if (!dom_is(n, "script")) {
-            n = next_in(n, top, 0);
-            continue;
+    xmlNode *found[LD_SCRIPTS];
+    size_t n_found = 0;
+    if (marks && marks->hooked) {
+        /* The parse noted them. */
+        n_found = marks->n_ld < LD_SCRIPTS ? marks->n_ld : LD_SCRIPTS;
+        memcpy(found, marks->ld, n_found * sizeof *found);
+    } else {
+        for (xmlNode *n = top; n && n_found < LD_SCRIPTS;) {
+            if (!dom_is(n, "script")) {
+                n = next_in(n, top, 0);
+                continue;
+            }
+            const char *type = dom_attr(n, "type");
+            if (type && strstr(type, "ld+json"))
+                found[n_found++] = n;
+            n = next_in(n, top, 1);
         }
-        const char *type = dom_attr(n, "type");
-        xmlNode *nx = next_in(n, top, 1);
-        if (!type || !strstr(type, "ld+json")) {
-            n = nx;
-            continue;
-        }
-        scripts++;
-        xmlChar *text = xmlNodeGetContent(n);
-        n = nx;
+    }
+    for (size_t k = 0; k < n_found; k++) {
+        xmlChar *text = xmlNodeGetContent(found[k]);
         if (!text)
             continue;
         const char *js = (const char *)text;
@@ -3202,7 +3207,8 @@ finish(xmlNode *root, const char *title)
 
 int
 folio__extract(folio__extract_result *out, xmlDocPtr html,
-               const char *title, folio_job *job)
+               const char *title, const folio__parse_marks *marks,
+               folio_job *job)
 {
     elindex ix;
     memset(&ix, 0, sizeof ix);
@@ -3215,8 +3221,9 @@ folio__extract(folio__extract_result *out, xmlDocPtr html,
     if (!body)
         return FOLIO_ENOTFOUND;
     /* Read before extraction removes the scripts. */
-    ab = ld_article_body(html);
-    rescue_noscript(body);
+    ab = ld_article_body(html, marks);
+    if (!marks || !marks->hooked || marks->noscript)
+        rescue_noscript(body);
     rc = index_build(&ix, body);
     if (rc < 0)
         goto done;
@@ -3324,7 +3331,7 @@ done:
 
 int
 folio__clean_whole(folio__extract_result *out, xmlDocPtr html,
-                   folio_job *job)
+                   const folio__parse_marks *marks, folio_job *job)
 {
     elindex ix;
     memset(&ix, 0, sizeof ix);
@@ -3335,7 +3342,8 @@ folio__clean_whole(folio__extract_result *out, xmlDocPtr html,
     xmlNode *body = html ? find_body(html) : NULL;
     if (!body)
         return FOLIO_ENOTFOUND;
-    rescue_noscript(body);
+    if (!marks || !marks->hooked || marks->noscript)
+        rescue_noscript(body);
     rc = index_build(&ix, body);
     if (rc < 0)
         goto done;

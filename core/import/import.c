@@ -292,9 +292,9 @@ int folio__import_html(folio_doc **out, folio_job *job,
         folio__job_note(job, "metadata: %s", folio_status_str(rc));
     meta = folio_doc_meta(doc);
     if (opts->no_extract)
-        rc = folio__clean_whole(&res, html, job);
+        rc = folio__clean_whole(&res, html, &marks, job);
     else
-        rc = folio__extract(&res, html, meta->title, job);
+        rc = folio__extract(&res, html, meta->title, &marks, job);
     if (rc == FOLIO_ENOTFOUND || (rc == FOLIO_OK && res.root == NULL)) {
         rc = folio__job_error(job, FOLIO_ENOTFOUND,
                               "no article content found");

@@ -77,11 +77,20 @@ void folio__xmlmem_end(void);
 
 /* Elements the parse notices on its way, so that later steps need not
  * walk the whole tree for them: the first of each in document order. */
+#define FOLIO__LD_MARKS 16
+
 typedef struct folio__parse_marks {
     xmlNodePtr base;       /* <base> with an href */
     xmlNodePtr canonical;  /* <link> with "canonical" in rel and an href */
     xmlNodePtr og_url;     /* <meta> with property (else name) "og:url"
                             * and a content */
+    /* Filled by the parse's hook only (`hooked`); otherwise the consumers
+     * walk the tree as before. */
+    bool hooked;
+    bool noscript;         /* the page has a <noscript> */
+    xmlNodePtr ld[FOLIO__LD_MARKS]; /* the first <script>s whose type
+                                     * holds "ld+json" */
+    size_t n_ld;
 } folio__parse_marks;
 
 /* Parses UTF-8 HTML with libxml2 (recover, no network, no entities, no
@@ -138,12 +147,14 @@ typedef struct folio__extract_result {
  * NULL) lets the extractor drop a duplicated headline. Returns FOLIO_OK,
  * FOLIO_ENOTFOUND (nothing usable), FOLIO_ENOMEM. */
 int folio__extract(folio__extract_result *out, xmlDocPtr html,
-                   const char *title, folio_job *job);
+                   const char *title, const folio__parse_marks *marks,
+                   folio_job *job);
 
 /* For --no-extract: cleans the whole <body> (scripts, styles, forms,
- * hidden elements) and returns it. */
+ * hidden elements) and returns it. `marks` (from the parse) may be NULL
+ * in both. */
 int folio__clean_whole(folio__extract_result *out, xmlDocPtr html,
-                       folio_job *job);
+                       const folio__parse_marks *marks, folio_job *job);
 
 /* --- convert.c ---------------------------------------------------------- */
 

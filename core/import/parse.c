@@ -81,6 +81,8 @@ xmlDocPtr folio__html_parse(const char *utf8, size_t len, folio_job *job,
         memset(marks, 0, sizeof *marks);
         if (doc != NULL)
             folio__parse_marks_find(doc, marks);
+    } else if (marks != NULL) {
+        marks->hooked = true;
     }
 done:
     xmlSetGenericErrorFunc(old_ctx, old_func);

@@ -143,7 +143,7 @@ static char *extract_text(const char *html, const char *title,
                           folio__extract_result *res, xmlDocPtr *doc)
 {
     *doc = parse(html);
-    int rc = folio__extract(res, *doc, title, NULL);
+    int rc = folio__extract(res, *doc, title, NULL, NULL);
     cr_assert_eq(rc, FOLIO_OK, "extract failed: %d", rc);
     cr_assert_not_null(res->root);
     return text_of(res->root);
@@ -462,7 +462,7 @@ Test(extract, no_text_is_not_found)
     for (size_t i = 0; i < 3; i++) {
         xmlDocPtr doc = parse(pages[i]);
         folio__extract_result res;
-        int rc = folio__extract(&res, doc, NULL, NULL);
+        int rc = folio__extract(&res, doc, NULL, NULL, NULL);
         cr_assert_eq(rc, FOLIO_ENOTFOUND, "page %zu: rc %d", i, rc);
         cr_assert_null(res.root);
         xmlFreeDoc(doc);
@@ -535,7 +535,7 @@ Test(clean_whole, deep_nesting_finishes, .timeout = 10)
     char *html = deep_page();
     xmlDocPtr doc = parse(html);
     folio__extract_result res;
-    cr_assert_eq(folio__clean_whole(&res, doc, NULL), FOLIO_OK);
+    cr_assert_eq(folio__clean_whole(&res, doc, NULL, NULL), FOLIO_OK);
     char *t = text_of(res.root);
     ASSERT_HAS(t, "Deep inside the page");
     free(t);
@@ -561,7 +561,7 @@ Test(clean_whole, keeps_page_drops_scripts_forms_hidden)
         "</body></html>";
     xmlDocPtr doc = parse(html);
     folio__extract_result res;
-    cr_assert_eq(folio__clean_whole(&res, doc, NULL), FOLIO_OK);
+    cr_assert_eq(folio__clean_whole(&res, doc, NULL, NULL), FOLIO_OK);
     cr_assert_not_null(res.root);
     cr_assert_str_eq((const char *)res.root->name, "body");
     char *t = text_of(res.root);
@@ -587,7 +587,7 @@ Test(clean_whole, keeps_page_wide_form)
         "<form><input name='q'><p>x</p></form></form></body></html>";
     xmlDocPtr doc = parse(html);
     folio__extract_result res;
-    cr_assert_eq(folio__clean_whole(&res, doc, NULL), FOLIO_OK);
+    cr_assert_eq(folio__clean_whole(&res, doc, NULL, NULL), FOLIO_OK);
     char *t = text_of(res.root);
     ASSERT_HAS(t, "The whole page lives inside a form");
     free(t);

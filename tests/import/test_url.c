@@ -236,3 +236,41 @@ Test(url_base, file_document_url_is_not_a_base)
                "https://canon.example/a");
     check_base("<p>nothing</p>", "file:///home/me/saved.html", NULL, NULL);
 }
+
+Test(parse_marks, scripts_and_noscript)
+{
+    char page[8192];
+    size_t n = 0;
+    folio__parse_marks m;
+
+    n += (size_t)snprintf(page + n, sizeof page - n,
+                          "<html><head><script>var a;</script>"
+                          "<script type='text/javascript'>b()</script>");
+    for (int i = 0; i < 20; i++)
+        n += (size_t)snprintf(page + n, sizeof page - n,
+                              "<script type='application/ld+json'>"
+                              "{\"n\": %d}</script>", i);
+    n += (size_t)snprintf(page + n, sizeof page - n,
+                          "</head><body><p>text</p></body></html>");
+
+    xmlDocPtr d = folio__html_parse(page, n, NULL, &m);
+    cr_assert_not_null(d);
+    cr_assert(m.hooked);
+    cr_assert_not(m.noscript);
+    cr_assert_eq(m.n_ld, FOLIO__LD_MARKS, "kept %zu", m.n_ld);
+    xmlChar *first = xmlNodeGetContent(m.ld[0]);
+    xmlChar *last = xmlNodeGetContent(m.ld[FOLIO__LD_MARKS - 1]);
+    cr_assert_str_eq((const char *)first, "{\"n\": 0}");
+    cr_assert_str_eq((const char *)last, "{\"n\": 15}");
+    xmlFree(first);
+    xmlFree(last);
+    xmlFreeDoc(d);
+
+    static const char with[] =
+        "<body><p>x</p><noscript><img src=a.jpg></noscript></body>";
+    d = folio__html_parse(with, sizeof with - 1, NULL, &m);
+    cr_assert_not_null(d);
+    cr_assert(m.noscript);
+    cr_assert_eq(m.n_ld, 0);
+    xmlFreeDoc(d);
+}
