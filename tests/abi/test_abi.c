@@ -259,24 +259,31 @@ Test(abi, find_by_name_and_format)
     cr_assert_null(folio_registry_find(reg, FOLIO_PLUGIN_INPUT, NULL));
 }
 
-Test(abi, fini_runs_for_loaded_plugins_only)
+/* Frees `r` and returns (in buf) the names its plugins' fini wrote, one
+ * per line, in the order they ran. */
+static void free_and_read_fini(folio_registry *r, char *buf, size_t cap)
 {
     char mark[] = "/tmp/folio-abi-fini-XXXXXX";
     int fd = mkstemp(mark);
     cr_assert_geq(fd, 0);
     close(fd);
     setenv("FOLIO_ABI_FINI_MARK", mark, 1);
-    folio_registry_free(reg);
-    reg = NULL;
+    folio_registry_free(r);
     unsetenv("FOLIO_ABI_FINI_MARK");
 
-    char buf[512] = "";
     FILE *f = fopen(mark, "r");
     cr_assert_not_null(f);
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    size_t n = fread(buf, 1, cap - 1, f);
     buf[n] = '\0';
     fclose(f);
     unlink(mark);
+}
+
+Test(abi, fini_runs_for_loaded_plugins_only)
+{
+    char buf[512];
+    free_and_read_fini(reg, buf, sizeof buf);
+    reg = NULL;
     /* Reverse registry order. */
     cr_assert_str_eq(buf, "abiout\nabiold\nabisecond\nabigood\nabidup\n");
 }
@@ -662,23 +669,8 @@ Test(abi_lazy, load_all_gives_the_eager_list, .init = no_setup)
 
 Test(abi_lazy, plugins_never_found_are_never_initialised, .init = no_setup)
 {
-    char mark[] = "/tmp/folio-abi-lazy-XXXXXX";
-    int fd = mkstemp(mark);
-    cr_assert_geq(fd, 0);
-    close(fd);
-
-    folio_registry *r = load_lazy(true);
-    setenv("FOLIO_ABI_FINI_MARK", mark, 1);
-    folio_registry_free(r);
-    unsetenv("FOLIO_ABI_FINI_MARK");
-
-    char buf[256] = "";
-    FILE *f = fopen(mark, "r");
-    cr_assert_not_null(f);
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    buf[n] = '\0';
-    fclose(f);
-    unlink(mark);
+    char buf[256];
+    free_and_read_fini(load_lazy(true), buf, sizeof buf);
     cr_assert_str_eq(buf, "abiplain\n");
 }
 
