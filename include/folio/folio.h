@@ -24,6 +24,14 @@
  *
  * Threads: a registry may be shared once built (a lazy one loads plugins
  * under its own lock); a job belongs to one thread at a time.
+ *
+ * libxml2: the first HTML import installs libxml2 allocation hooks
+ * (xmlGcMemSetup) that pass every allocation through to the hooks found
+ * installed, except libxml2's allocations on a thread while that thread
+ * runs an import, which come from a per-thread arena dropped at its end.
+ * A program that sets its own hooks should do so before the first
+ * import (folio then uses them underneath) and never while an import
+ * runs; set after, they simply turn the arena off.
  */
 #ifndef FOLIO_FOLIO_H
 #define FOLIO_FOLIO_H
