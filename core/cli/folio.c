@@ -90,8 +90,10 @@ static void clear_progress(void)
     }
 }
 
-static void vsay(const char *kind, const char *file, const char *fmt,
-                 va_list ap)
+/* FOLIO_PRINTF(3, 0): `fmt` is checked at the callers, which pass their
+ * own printf-checked format through. */
+static void FOLIO_PRINTF(3, 0) vsay(const char *kind, const char *file,
+                                    const char *fmt, va_list ap)
 {
     FILE *f = message_log != NULL ? message_log : stderr;
 

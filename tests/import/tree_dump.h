@@ -44,7 +44,7 @@ static void dump_str(dump_buf *b, const char *s)
     dump_put(b, s, strlen(s));
 }
 
-static void dump_fmt(dump_buf *b, const char *fmt, ...)
+static void FOLIO_PRINTF(2, 3) dump_fmt(dump_buf *b, const char *fmt, ...)
 {
     char tmp[512];
     va_list ap;

@@ -71,7 +71,7 @@ folio_node *H(int level, ...)
     return n;
 }
 
-folio_node *LIST(bool ordered, int start, bool tight, ...)
+folio_node *LIST(bool ordered, int start, int tight, ...)
 {
     va_list ap;
     va_start(ap, tight);
@@ -119,7 +119,7 @@ folio_node *HR(void)
     return mk(FOLIO_NODE_THEMATIC_BREAK, NULL);
 }
 
-folio_node *ROW(bool header, ...)
+folio_node *ROW(int header, ...)
 {
     va_list ap;
     va_start(ap, header);

@@ -18,12 +18,14 @@ folio_node *T(const char *s);
 folio_node *CODE(const char *s);
 folio_node *BR(void);
 folio_node *H(int level, ...);
-folio_node *LIST(bool ordered, int start, bool tight, ...);
+/* The parameter before "..." is an int, not a bool: va_start on a
+ * parameter that undergoes promotion is undefined. */
+folio_node *LIST(bool ordered, int start, int tight, ...);
 folio_node *LINK(const char *url, const char *title, ...);
 folio_node *IMG(const char *url, const char *alt, const char *title);
 folio_node *CB(const char *lang, const char *code);
 folio_node *HR(void);
-folio_node *ROW(bool header, ...);
+folio_node *ROW(int header, ...);
 folio_node *CELL(folio_align align, int colspan, int rowspan, ...);
 folio_node *C(const char *s);
 folio_node *FNREF(const char *label);
