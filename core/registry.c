@@ -67,7 +67,7 @@ typedef struct entry {
     folio_output_ops output;
     char *path;               /* as found on the search path */
     void *handle;
-    /* Read from the file when loading lazily; the descriptor must agree. */
+    /* Read from the file when it has one; the descriptor must agree. */
     folio_plugin_manifest manifest;
     bool has_manifest;
 } entry;
@@ -506,7 +506,8 @@ static bool read_manifest(const char *path, folio_plugin_manifest *m)
                  || m->kind == FOLIO_PLUGIN_OUTPUT)
              && memchr(m->name, '\0', sizeof m->name) != NULL
              && valid_name(m->name)
-             && memchr(m->formats, '\0', sizeof m->formats) != NULL;
+             /* Every format then ends inside the array. */
+             && m->formats[sizeof m->formats - 1] == '\0';
         break;
     }
 done:

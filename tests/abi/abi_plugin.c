@@ -19,6 +19,8 @@
  *   ABI_SECOND       probe scores "ABIGOOD" 70 and "ABISECOND" 80
  *   ABI_MANIFEST     carries a manifest matching the descriptor
  *   ABI_MANIFEST_WRONG  carries a manifest whose formats differ
+ *   ABI_MANIFEST_UNTERMINATED  a manifest whose formats never end: the
+ *                    host must ignore it and load the plugin at once
  *
  * The good input plugin scores 70 on input starting "ABIGOOD". Its read
  * exercises the host: it warns with its "mode" option, and fails with a
@@ -182,6 +184,22 @@ static const char *const abi_formats[] = { "abi", "text/x-abi", NULL };
 FOLIO_PLUGIN_MANIFEST(ABI_KIND, ABI_NAME, "abi\0" "text/x-abi\0");
 #elif defined(ABI_MANIFEST_WRONG)
 FOLIO_PLUGIN_MANIFEST(ABI_KIND, ABI_NAME, "abi\0" "text/x-other\0");
+#elif defined(ABI_MANIFEST_UNTERMINATED)
+/* Written out by hand: the macro cannot make this mistake. "abi", then
+ * letters to the end of the FOLIO_MANIFEST_FORMATS_MAX (192) bytes with
+ * no NUL after them: read as strings, the second format would run past
+ * the array. */
+#define X8 "xxxxxxxx"
+#define X64 X8 X8 X8 X8 X8 X8 X8 X8
+__attribute__((used, section(FOLIO_MANIFEST_SECTION), aligned(8)))
+static const folio_plugin_manifest abi_manifest = {
+    .magic = FOLIO_MANIFEST_MAGIC,
+    .abi_major = FOLIO_ABI_MAJOR,
+    .abi_minor = FOLIO_ABI_MINOR,
+    .kind = ABI_KIND,
+    .name = ABI_NAME,
+    .formats = "abi\0" X64 X64 X8 X8 X8 X8 X8 X8 X8 "xxxx",
+};
 #endif
 
 static const folio_plugin abi_plugin = {
