@@ -218,25 +218,7 @@ static void count_start_element(void *ctx, const xmlChar *name,
         || ctxt->node->type != XML_ELEMENT_NODE
         || !xmlStrEqual(ctxt->node->name, name))
         return;
-    switch (name[0]) {
-    case 'b': case 'l': case 'm':
-        folio__parse_mark(b->marks, ctxt->node);
-        break;
-    case 'n':
-        if (xmlStrEqual(name, BAD_CAST "noscript"))
-            b->marks->noscript = true;
-        break;
-    case 's':
-        if (b->marks->n_ld < FOLIO__LD_MARKS
-            && xmlStrEqual(name, BAD_CAST "script")) {
-            const char *type = dom_attr(ctxt->node, "type");
-            if (type != NULL && strstr(type, "ld+json") != NULL)
-                b->marks->ld[b->marks->n_ld++] = ctxt->node;
-        }
-        break;
-    default:
-        break;
-    }
+    folio__parse_mark(b->marks, ctxt->node);
 }
 
 static void count_comment(void *ctx, const xmlChar *value)
@@ -343,14 +325,6 @@ void folio__html_fix_voids(xmlNodePtr root)
                 }
             }
         }
-        if (n->children != NULL && n->type == XML_ELEMENT_NODE) {
-            n = n->children;
-            continue;
-        }
-        while (n != root && n->next == NULL)
-            n = n->parent;
-        if (n == root)
-            break;
-        n = n->next;
+        n = dom_next(n, root, 0);
     }
 }

@@ -319,17 +319,6 @@ static int is_last_content(xmlNodePtr n)
     return 1;
 }
 
-/* Iterative pre-order successor of `n` within `root`, optionally skipping
- * n's children. */
-static xmlNodePtr next_in(xmlNodePtr n, xmlNodePtr root, int skip_kids)
-{
-    if (!skip_kids && n->type == XML_ELEMENT_NODE && n->children != NULL)
-        return n->children;
-    while (n != root && n->next == NULL)
-        n = n->parent;
-    return n == root ? NULL : n->next;
-}
-
 /* ------------------------------------------------------------------ */
 /* Footnotes                                                          */
 /* ------------------------------------------------------------------ */
@@ -421,7 +410,7 @@ static int fn_collect_container(fnmap *m, xmlNodePtr box)
                 return rc;
             skip = 1;
         }
-        n = n == box ? NULL : next_in(n, box, skip);
+        n = n == box ? NULL : dom_next(n, box, skip);
     }
     if (m->n == before) {
         const char *id = dom_attr(box, "id");
@@ -457,7 +446,7 @@ static int fn_build(fnmap *m, xmlNodePtr root)
                 return rc;
             skip = 1;
         }
-        n = next_in(n, root, skip);
+        n = dom_next(n, root, skip);
     }
     if (m->n == 0)
         return FOLIO_OK;
@@ -1189,7 +1178,7 @@ static int gather(conv *c, xmlNodePtr el)
         } else {
             skip = 1;
         }
-        n = next_in(n, el, skip);
+        n = dom_next(n, el, skip);
     }
     return FOLIO_OK;
 }
@@ -1491,7 +1480,7 @@ static int carried_image(conv *c, xmlNodePtr img, char **out)
     if ((pic = picture_of(img)) == NULL)
         return 0;
     for (s = pic->children; s != NULL && budget-- > 0;
-         s = next_in(s, pic, 0)) {
+         s = dom_next(s, pic, 0)) {
         if (dom_is(s, "source")
             && ((rc = try_carried_set(c, dom_attr(s, "srcset"), out)) != 0
                 || (rc = try_carried_set(c, dom_attr(s, "data-srcset"),
@@ -1538,7 +1527,7 @@ static int image_url(conv *c, xmlNodePtr img, char **out)
     if (src == NULL && (pic = picture_of(img)) != NULL) {
         xmlNodePtr s = pic->children;
         int budget = 64;
-        for (; s != NULL && budget-- > 0; s = next_in(s, pic, 0)) {
+        for (; s != NULL && budget-- > 0; s = dom_next(s, pic, 0)) {
             if (!dom_is(s, "source"))
                 continue;
             set = dom_attr(s, "srcset");
@@ -1675,7 +1664,7 @@ static const char *math_tex(xmlNodePtr math)
             && contains_ci(dom_attr(n, "encoding"), "tex")
             && n->children != NULL && n->children->type == XML_TEXT_NODE)
             return (const char *)n->children->content;
-        n = next_in(n, math, 0);
+        n = dom_next(n, math, 0);
     }
     return NULL;
 }
@@ -1829,7 +1818,7 @@ static xmlNodePtr find_math(xmlNodePtr el)
     while (n != NULL && budget-- > 0) {
         if (dom_is(n, "math"))
             return n;
-        n = next_in(n, el, 0);
+        n = dom_next(n, el, 0);
     }
     return NULL;
 }
@@ -1967,7 +1956,7 @@ static int table_is_data(xmlNodePtr t)
         } else {
             skip = 1;
         }
-        n = next_in(n, t, skip);
+        n = dom_next(n, t, skip);
     }
     if (rows == 0 || maxcols < 2)
         return 0;
@@ -2037,7 +2026,7 @@ static int holds_media(xmlNodePtr el)
         if (dom_is(n, "img") || dom_is(n, "picture") || dom_is(n, "video")
             || dom_is(n, "iframe") || dom_is(n, "figure"))
             return 1;
-        n = next_in(n, el, 0);
+        n = dom_next(n, el, 0);
     }
     return budget <= 0;
 }
@@ -2074,7 +2063,7 @@ static int credit_words(xmlNodePtr el)
                 text[len++] = (char)lower((unsigned char)*p++);
             }
         }
-        n = next_in(n, el, 0);
+        n = dom_next(n, el, 0);
     }
     text[len] = '\0';
     for (k = 0; marks[k] != NULL; k++)

@@ -21,6 +21,21 @@ static inline bool dom_is(const xmlNode *n, const char *name)
            strcmp((const char *)n->name, name) == 0;
 }
 
+/* The node after `n` in document order within `top` (iterative
+ * pre-order; only elements are descended into), or NULL past the end.
+ * `skip` passes over n's children. */
+static inline xmlNode *dom_next(xmlNode *n, const xmlNode *top, int skip)
+{
+    if (!skip && n->children != NULL && n->type == XML_ELEMENT_NODE)
+        return n->children;
+    while (n != NULL && n != top) {
+        if (n->next != NULL)
+            return n->next;
+        n = n->parent;
+    }
+    return NULL;
+}
+
 /* The value of attribute `name` without allocating: "" when present but
  * empty, NULL when absent. The HTML parser lower-cases attribute names
  * and stores each value as a single text child. Borrowed from the tree. */
@@ -36,6 +51,35 @@ static inline const char *dom_attr(const xmlNode *el, const char *name)
         return "";
     }
     return NULL;
+}
+
+/* True when the white-space-separated `list` (may be NULL) holds `token`
+ * (lower case), compared ASCII case-insensitively: rel="Canonical". */
+static inline bool dom_has_token(const char *list, const char *token)
+{
+    size_t tl = strlen(token);
+
+    while (list != NULL && *list != '\0') {
+        const char *s;
+        size_t k;
+        while (*list == ' ' || *list == '\t' || *list == '\n'
+               || *list == '\r' || *list == '\f')
+            list++;
+        s = list;
+        while (*list != '\0' && *list != ' ' && *list != '\t'
+               && *list != '\n' && *list != '\r' && *list != '\f')
+            list++;
+        if ((size_t)(list - s) != tl)
+            continue;
+        for (k = 0; k < tl; k++) {
+            unsigned char c = (unsigned char)s[k];
+            if ((c >= 'A' && c <= 'Z' ? c + 32 : c) != (unsigned char)token[k])
+                break;
+        }
+        if (k == tl)
+            return true;
+    }
+    return false;
 }
 
 /* ASCII case-insensitive equality. */

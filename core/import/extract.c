@@ -1706,21 +1706,6 @@ drop_node(xmlNode *n)
     xmlFreeNode(n);
 }
 
-/* Next node after `n` in document order within `top`, not descending
- * into `n` when `skip` is set. */
-static xmlNode *
-next_in(xmlNode *n, xmlNode *top, int skip)
-{
-    if (!skip && n->children && n->type == XML_ELEMENT_NODE)
-        return n->children;
-    while (n && n != top) {
-        if (n->next)
-            return n->next;
-        n = n->parent;
-    }
-    return NULL;
-}
-
 /* Removes the records of `root`'s subtree that this pass dropped. */
 static void
 apply_removals(elindex *ix, uint32_t root, folio_job *job)
@@ -1752,11 +1737,11 @@ drop_comments(xmlNode *top)
     while (n) {
         if (n->type == XML_COMMENT_NODE || n->type == XML_PI_NODE ||
             n->type == XML_DTD_NODE) {
-            xmlNode *nx = next_in(n, top, 1);
+            xmlNode *nx = dom_next(n, top, 1);
             drop_node(n);
             n = nx;
         } else {
-            n = next_in(n, top, 0);
+            n = dom_next(n, top, 0);
         }
     }
 }
@@ -1955,7 +1940,7 @@ fix_image(xmlNode *img)
     for (int up = 0; pic && up < 3 && !dom_is(pic, "picture"); up++)
         pic = pic->parent;
     if (!best && bad && pic && dom_is(pic, "picture")) {
-        for (xmlNode *s = pic->children; s && !best; s = next_in(s, pic, 0)) {
+        for (xmlNode *s = pic->children; s && !best; s = dom_next(s, pic, 0)) {
             if (!dom_is(s, "source") ||
                 !usable_source_type(dom_attr(s, "type")))
                 continue;
@@ -2007,7 +1992,7 @@ noscript_target(xmlNode *ns)
     int count = 0, seen = 0;
     /* A wrapper such as <span><img></span>: small, so look at a few
      * nodes only. */
-    for (xmlNode *n = p->children; n; n = next_in(n, p, 0)) {
+    for (xmlNode *n = p->children; n; n = dom_next(n, p, 0)) {
         if (++seen > 32)
             return NULL;
         if (dom_is(n, "img")) {
@@ -2035,11 +2020,11 @@ rescue_noscript(xmlNode *top)
         if (in_kept && n == kept_end)
             in_kept = 0;
         if (!dom_is(n, "noscript")) {
-            n = next_in(n, top, 0);
+            n = dom_next(n, top, 0);
             continue;
         }
         xmlNode *ns = n;
-        xmlNode *next = next_in(ns, top, 1);
+        xmlNode *next = dom_next(ns, top, 1);
         int keep = in_kept;
         xmlNode *img = NULL;
         if (!keep) {
@@ -2049,7 +2034,7 @@ rescue_noscript(xmlNode *top)
              * scripts, not prose. */
             measure m = {0, 0, 0};
             int markup_as_text = 0;
-            for (xmlNode *c = ns->children; c; c = next_in(c, ns, 0)) {
+            for (xmlNode *c = ns->children; c; c = dom_next(c, ns, 0)) {
                 if (dom_is(c, "img") && !img)
                     img = c;
                 if (c->type != XML_TEXT_NODE || !c->content)
@@ -2122,14 +2107,14 @@ fix_images(xmlNode *top)
         if (dom_is(n, "iframe")) {
             while (n->children)
                 drop_node(n->children);
-            n = next_in(n, top, 1);
+            n = dom_next(n, top, 1);
         } else if (dom_is(n, "img")) {
-            xmlNode *nx = next_in(n, top, 1);
+            xmlNode *nx = dom_next(n, top, 1);
             if (!fix_image(n))
                 drop_node(n);
             n = nx;
         } else {
-            n = next_in(n, top, 0);
+            n = dom_next(n, top, 0);
         }
     }
 }
@@ -2464,7 +2449,7 @@ line_text(xmlNode *n, char *buf)
                 buf[j++] = sp ? ' ' : (char)tolower(*s);
             }
         }
-        c = next_in(c, n, 0);
+        c = dom_next(c, n, 0);
     }
     while (j && buf[j - 1] == ' ')
         j--;
@@ -2721,7 +2706,7 @@ link_list(xmlNode *n)
 {
     uint64_t text = 0, link = 0;
     int visits = 0;
-    for (xmlNode *c = n->children; c; c = next_in(c, n, 0)) {
+    for (xmlNode *c = n->children; c; c = dom_next(c, n, 0)) {
         if (++visits > 400)
             return 0;
         if (c->type != XML_TEXT_NODE || !c->content)
@@ -2750,12 +2735,12 @@ drop_lines(xmlNode *root)
         if (dom_is(n, "figure") || dom_is(n, "figcaption") ||
             dom_is(n, "blockquote") || dom_is(n, "pre") ||
             dom_is(n, "table")) {
-            n = next_in(n, root, 1);
+            n = dom_next(n, root, 1);
             continue;
         }
         if (n->type != XML_ELEMENT_NODE || !line_block(n) ||
             !inline_alone(n)) {
-            n = next_in(n, root, 0);
+            n = dom_next(n, root, 0);
             continue;
         }
         size_t len = line_text(n, buf);
@@ -2765,15 +2750,15 @@ drop_lines(xmlNode *root)
                       !dom_is(n, "dd");
         int kind = len ? line_kind(buf, len, datable) : 0;
         if (!kind) {
-            n = next_in(n, root, 0);
+            n = dom_next(n, root, 0);
             continue;
         }
         xmlNode *after = kind == 1 ? next_element(n) : NULL;
-        xmlNode *nx = next_in(n, root, 1);
+        xmlNode *nx = dom_next(n, root, 1);
         if (after && (dom_is(after, "ul") || dom_is(after, "ol") ||
                       dom_is(after, "div") || dom_is(after, "p")) &&
             link_list(after)) {
-            nx = next_in(after, root, 1);
+            nx = dom_next(after, root, 1);
             drop_node(after);
         }
         drop_node(n);
@@ -2875,7 +2860,7 @@ drop_title_heading(xmlNode *top, const char *title)
                 drop_node(n);
                 return;
             }
-            n = next_in(n, top, 1);
+            n = dom_next(n, top, 1);
             continue;
         }
         if (n->type == XML_TEXT_NODE) {
@@ -2885,7 +2870,7 @@ drop_title_heading(xmlNode *top, const char *title)
             if (before > 200)
                 return;
         }
-        n = next_in(n, top, 0);
+        n = dom_next(n, top, 0);
     }
 }
 
@@ -2938,29 +2923,12 @@ ld_body_in(json_t *v, int depth, const char **best, size_t *best_len)
 
 /* The longest JSON-LD articleBody of the page, malloc'd, or NULL. */
 static char *
-ld_article_body(xmlDocPtr html, const folio__parse_marks *marks)
+ld_article_body(const folio__parse_marks *marks)
 {
-    xmlNode *top = xmlDocGetRootElement(html);
     char *out = NULL;
     size_t out_len = 0;
-    xmlNode *found[LD_SCRIPTS];
-    size_t n_found = 0;
-    if (marks && marks->hooked) {
-        /* The parse noted them. */
-        n_found = marks->n_ld < LD_SCRIPTS ? marks->n_ld : LD_SCRIPTS;
-        memcpy(found, marks->ld, n_found * sizeof *found);
-    } else {
-        for (xmlNode *n = top; n && n_found < LD_SCRIPTS;) {
-            if (!dom_is(n, "script")) {
-                n = next_in(n, top, 0);
-                continue;
-            }
-            const char *type = dom_attr(n, "type");
-            if (type && strstr(type, "ld+json"))
-                found[n_found++] = n;
-            n = next_in(n, top, 1);
-        }
-    }
+    size_t n_found = marks->n_ld < LD_SCRIPTS ? marks->n_ld : LD_SCRIPTS;
+    xmlNode *const *found = marks->ld;
     for (size_t k = 0; k < n_found; k++) {
         xmlChar *text = xmlNodeGetContent(found[k]);
         if (!text)
@@ -3044,7 +3012,7 @@ plain_text(xmlNode *top)
         if (n->type == XML_ELEMENT_NODE &&
             (dom_is(n, "script") || dom_is(n, "style") ||
              dom_is(n, "template") || dom_is(n, "noscript"))) {
-            n = next_in(n, top, 1);
+            n = dom_next(n, top, 1);
             continue;
         }
         if ((n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE)
@@ -3060,7 +3028,7 @@ plain_text(xmlNode *top)
             free(b.s);
             return NULL;
         }
-        n = next_in(n, top, 0);
+        n = dom_next(n, top, 0);
     }
     return b.s;
 }
@@ -3221,8 +3189,13 @@ folio__extract(folio__extract_result *out, xmlDocPtr html,
     if (!body)
         return FOLIO_ENOTFOUND;
     /* Read before extraction removes the scripts. */
-    ab = ld_article_body(html, marks);
-    if (!marks || !marks->hooked || marks->noscript)
+    folio__parse_marks found;
+    if (!marks) {
+        folio__parse_marks_find(html, &found);
+        marks = &found;
+    }
+    ab = ld_article_body(marks);
+    if (marks->noscript)
         rescue_noscript(body);
     rc = index_build(&ix, body);
     if (rc < 0)
@@ -3342,7 +3315,12 @@ folio__clean_whole(folio__extract_result *out, xmlDocPtr html,
     xmlNode *body = html ? find_body(html) : NULL;
     if (!body)
         return FOLIO_ENOTFOUND;
-    if (!marks || !marks->hooked || marks->noscript)
+    folio__parse_marks found;
+    if (!marks) {
+        folio__parse_marks_find(html, &found);
+        marks = &found;
+    }
+    if (marks->noscript)
         rescue_noscript(body);
     rc = index_build(&ix, body);
     if (rc < 0)

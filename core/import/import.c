@@ -53,24 +53,10 @@ static int has_relative_urls(xmlNodePtr root)
 {
     xmlNodePtr n = root;
 
-    while (n != NULL) {
-        if (n->type == XML_ELEMENT_NODE && n->name != NULL) {
-            const char *name = (const char *)n->name;
-            if ((strcmp(name, "a") == 0
-                 && is_relative_ref(dom_attr(n, "href")))
-                || (strcmp(name, "img") == 0
-                    && is_relative_ref(dom_attr(n, "src"))))
-                return 1;
-            if (n->children != NULL) {
-                n = n->children;
-                continue;
-            }
-        }
-        while (n != root && n->next == NULL)
-            n = n->parent;
-        if (n == root)
-            break;
-        n = n->next;
+    for (; n != NULL; n = dom_next(n, root, 0)) {
+        if ((dom_is(n, "a") && is_relative_ref(dom_attr(n, "href")))
+            || (dom_is(n, "img") && is_relative_ref(dom_attr(n, "src"))))
+            return 1;
     }
     return 0;
 }

@@ -84,9 +84,6 @@ typedef struct folio__parse_marks {
     xmlNodePtr canonical;  /* <link> with "canonical" in rel and an href */
     xmlNodePtr og_url;     /* <meta> with property (else name) "og:url"
                             * and a content */
-    /* Filled by the parse's hook only (`hooked`); otherwise the consumers
-     * walk the tree as before. */
-    bool hooked;
     bool noscript;         /* the page has a <noscript> */
     xmlNodePtr ld[FOLIO__LD_MARKS]; /* the first <script>s whose type
                                      * holds "ld+json" */
@@ -98,6 +95,14 @@ typedef struct folio__parse_marks {
  * `marks` is not NULL it is filled in (with NULLs on failure). */
 xmlDocPtr folio__html_parse(const char *utf8, size_t len, folio_job *job,
                             folio__parse_marks *marks);
+
+/* Records `n` in `m` when it is an element `m` notes (see
+ * folio__parse_marks): for the parser's start-tag hook, in document
+ * order. */
+void folio__parse_mark(folio__parse_marks *m, xmlNodePtr n);
+
+/* Fills `m` by a walk of the whole tree, as the parse would have. */
+void folio__parse_marks_find(xmlDocPtr html, folio__parse_marks *m);
 
 /* --- url.c -------------------------------------------------------------- */
 
@@ -113,12 +118,6 @@ char *folio__url_resolve(const char *base, const char *ref, bool *dropped);
  * candidate (or no memory). */
 char *folio__srcset_best(const char *base, const char *srcset);
 
-/* Records `n` in `m` when it is the first element of its kind there
- * (see folio__parse_marks). For the parser's hook and url.c's walk. */
-void folio__parse_mark(folio__parse_marks *m, xmlNodePtr n);
-
-/* Fills `m` by a walk of the whole tree. */
-void folio__parse_marks_find(xmlDocPtr html, folio__parse_marks *m);
 
 /* Returns the document base: --base-url, else <base href> resolved
  * against the document URL, else the document URL, else the canonical
@@ -152,7 +151,7 @@ int folio__extract(folio__extract_result *out, xmlDocPtr html,
 
 /* For --no-extract: cleans the whole <body> (scripts, styles, forms,
  * hidden elements) and returns it. `marks` (from the parse) may be NULL
- * in both. */
+ * in both: they are then found by a walk. */
 int folio__clean_whole(folio__extract_result *out, xmlDocPtr html,
                        const folio__parse_marks *marks, folio_job *job);
 

@@ -8,14 +8,68 @@
 #include <libxml/parser.h>
 #include <libxml/xmlerror.h>
 
-#include "job.h"
 #include "bounds.h"
+#include "dom.h"
+#include "job.h"
 
 /* Swallows the messages libxml2 would print to stderr. */
 static void silent_generic(void *ctx, const char *msg, ...)
 {
     (void)ctx;
     (void)msg;
+}
+
+void folio__parse_mark(folio__parse_marks *m, xmlNodePtr n)
+{
+    if (n->type != XML_ELEMENT_NODE || n->name == NULL)
+        return;
+    switch (n->name[0]) {
+    case 'b':
+        if (m->base == NULL && dom_is(n, "base")
+            && dom_attr(n, "href") != NULL)
+            m->base = n;
+        break;
+    case 'l':
+        if (m->canonical == NULL && dom_is(n, "link")
+            && dom_has_token(dom_attr(n, "rel"), "canonical")
+            && dom_attr(n, "href") != NULL)
+            m->canonical = n;
+        break;
+    case 'm':
+        if (m->og_url == NULL && dom_is(n, "meta")) {
+            const char *p = dom_attr(n, "property");
+            if (p == NULL)
+                p = dom_attr(n, "name");
+            if (p != NULL && strcmp(p, "og:url") == 0
+                && dom_attr(n, "content") != NULL)
+                m->og_url = n;
+        }
+        break;
+    case 'n':
+        if (dom_is(n, "noscript"))
+            m->noscript = true;
+        break;
+    case 's':
+        if (m->n_ld < FOLIO__LD_MARKS && dom_is(n, "script")) {
+            const char *type = dom_attr(n, "type");
+            if (type != NULL && strstr(type, "ld+json") != NULL)
+                m->ld[m->n_ld++] = n;
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+void folio__parse_marks_find(xmlDocPtr html, folio__parse_marks *m)
+{
+    xmlNodePtr root = xmlDocGetRootElement(html), n = root;
+
+    memset(m, 0, sizeof *m);
+    /* The hints live in <head>, but a <base> or <link> can stray into the
+     * body of a broken page: walk everything. */
+    for (; n != NULL; n = dom_next(n, root, 0))
+        folio__parse_mark(m, n);
 }
 
 xmlDocPtr folio__html_parse(const char *utf8, size_t len, folio_job *job,
@@ -81,8 +135,6 @@ xmlDocPtr folio__html_parse(const char *utf8, size_t len, folio_job *job,
         memset(marks, 0, sizeof *marks);
         if (doc != NULL)
             folio__parse_marks_find(doc, marks);
-    } else if (marks != NULL) {
-        marks->hooked = true;
     }
 done:
     xmlSetGenericErrorFunc(old_ctx, old_func);

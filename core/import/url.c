@@ -348,79 +348,10 @@ char *folio__srcset_best(const char *base, const char *srcset)
 /* The document base                                                  */
 /* ------------------------------------------------------------------ */
 
-/* True when the space-separated `list` holds `token` (ASCII case
- * insensitive). */
-static int has_token(const char *list, const char *token)
-{
-    size_t tl = strlen(token);
-
-    while (list != NULL && *list != '\0') {
-        const char *s;
-        size_t k;
-        while (is_ws((unsigned char)*list))
-            list++;
-        s = list;
-        while (*list != '\0' && !is_ws((unsigned char)*list))
-            list++;
-        if ((size_t)(list - s) != tl)
-            continue;
-        for (k = 0; k < tl; k++)
-            if (lower((unsigned char)s[k]) != token[k])
-                break;
-        if (k == tl)
-            return 1;
-    }
-    return 0;
-}
-
-/* The page's own hints, found in one iterative pass. */
+/* The page's own hints (the elements of folio__parse_marks). */
 typedef struct base_hints {
     const char *base_href, *canonical, *og_url;
 } base_hints;
-
-void folio__parse_mark(folio__parse_marks *m, xmlNodePtr n)
-{
-    if (n->type != XML_ELEMENT_NODE)
-        return;
-    if (m->base == NULL && dom_is(n, "base")) {
-        if (dom_attr(n, "href") != NULL)
-            m->base = n;
-    } else if (m->canonical == NULL && dom_is(n, "link")) {
-        if (has_token(dom_attr(n, "rel"), "canonical")
-            && dom_attr(n, "href") != NULL)
-            m->canonical = n;
-    } else if (m->og_url == NULL && dom_is(n, "meta")) {
-        const char *p = dom_attr(n, "property");
-        if (p == NULL)
-            p = dom_attr(n, "name");
-        if (p != NULL && strcmp(p, "og:url") == 0
-            && dom_attr(n, "content") != NULL)
-            m->og_url = n;
-    }
-}
-
-void folio__parse_marks_find(xmlDocPtr html, folio__parse_marks *m)
-{
-    xmlNodePtr root = xmlDocGetRootElement(html), n = root;
-
-    memset(m, 0, sizeof *m);
-    while (n != NULL) {
-        if (n->type == XML_ELEMENT_NODE) {
-            folio__parse_mark(m, n);
-            /* The hints live in <head>, but a <base> or <link> can stray
-             * into the body of a broken page: walk everything. */
-            if (n->children != NULL) {
-                n = n->children;
-                continue;
-            }
-        }
-        while (n != NULL && n != root && n->next == NULL)
-            n = n->parent;
-        if (n == NULL || n == root)
-            break;
-        n = n->next;
-    }
-}
 
 static int usable_http(const char *s)
 {

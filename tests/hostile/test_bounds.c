@@ -13,6 +13,7 @@
 #include <libxml/tree.h>
 
 #include "bounds.h"
+#include "dom.h"
 #include "folio/folio.h"
 #include "import.h"
 
@@ -90,14 +91,7 @@ static int libxml2_count(const text *t)
                 count++;
             break;
         }
-        if (n->children != NULL) {
-            n = n->children;
-            continue;
-        }
-        while (n != NULL && n->next == NULL)
-            n = n->parent;
-        if (n != NULL)
-            n = n->next;
+        n = dom_next(n, NULL, 0);
     }
     xmlFreeDoc(doc);
     folio_job_free(job);
@@ -234,14 +228,7 @@ Test(bounds, void_elements_hold_nothing)
             adds(&words, (char *)n->content);
             adds(&words, " ");
         }
-        if (n->children != NULL) {
-            n = n->children;
-            continue;
-        }
-        while (n != NULL && n->next == NULL)
-            n = n->parent;
-        if (n != NULL)
-            n = n->next;
+        n = dom_next(n, NULL, 0);
     }
     cr_assert_str_eq(words.p, "one two three four five six seven ");
     free(words.p);
