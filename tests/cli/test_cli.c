@@ -20,6 +20,7 @@
 
 #include "folio/plugin.h"
 #include "folio/version.h"
+#include "testio.h"
 
 /* ------------------------------------------------------------------ */
 /* Helpers                                                            */
@@ -59,44 +60,6 @@ static char *data_path(const char *name)
     return path;
 }
 
-static char *slurp_fd(int fd, size_t *len_out)
-{
-    size_t cap = 4096, len = 0;
-    char *buf = malloc(cap);
-
-    cr_assert_not_null(buf);
-    lseek(fd, 0, SEEK_SET);
-    for (;;) {
-        ssize_t n;
-
-        if (len + 1 >= cap) {
-            cap *= 2;
-            buf = realloc(buf, cap);
-            cr_assert_not_null(buf);
-        }
-        n = read(fd, buf + len, cap - len - 1);
-        cr_assert(n >= 0, "read: %s", strerror(errno));
-        if (n == 0)
-            break;
-        len += (size_t)n;
-    }
-    buf[len] = '\0';
-    if (len_out != NULL)
-        *len_out = len;
-    return buf;
-}
-
-static char *slurp(const char *path, size_t *len)
-{
-    int fd = open(path, O_RDONLY);
-    char *s;
-
-    cr_assert(fd >= 0, "open %s: %s", path, strerror(errno));
-    s = slurp_fd(fd, len);
-    close(fd);
-    return s;
-}
-
 static void spit(const char *path, const void *data, size_t len)
 {
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -104,16 +67,6 @@ static void spit(const char *path, const void *data, size_t len)
     cr_assert(fd >= 0, "create %s: %s", path, strerror(errno));
     cr_assert_eq(write(fd, data, len), (ssize_t)len);
     close(fd);
-}
-
-static int tmpfile_fd(void)
-{
-    char name[] = "/tmp/folio-cli-io-XXXXXX";
-    int fd = mkstemp(name);
-
-    cr_assert(fd >= 0);
-    unlink(name);
-    return fd;
 }
 
 /* How to run folio: stdin bytes (NULL: /dev/null), environment changes
@@ -129,14 +82,14 @@ typedef struct run_opts {
 static result run_argv(const run_opts *o, const char *const *args)
 {
     result r = { 0 };
-    int out = o->stdout_fd >= 0 ? -1 : tmpfile_fd();
-    int err = tmpfile_fd();
+    int out = o->stdout_fd >= 0 ? -1 : test_scratch_fd();
+    int err = test_scratch_fd();
     int in;
     pid_t pid;
     int st;
 
     if (o->in != NULL) {
-        in = tmpfile_fd();
+        in = test_scratch_fd();
         cr_assert_eq(write(in, o->in, o->in_len), (ssize_t)o->in_len);
         lseek(in, 0, SEEK_SET);
     } else {
@@ -180,12 +133,12 @@ static result run_argv(const run_opts *o, const char *const *args)
     else
         r.status = 128 + WTERMSIG(st);
     if (out >= 0) {
-        r.out = slurp_fd(out, &r.out_len);
+        r.out = test_read_fd(out, &r.out_len);
         close(out);
     } else {
         r.out = calloc(1, 1);
     }
-    r.err = slurp_fd(err, NULL);
+    r.err = test_read_fd(err, NULL);
     close(err);
     close(in);
     return r;
@@ -293,7 +246,7 @@ static char *path_in(const char *dir, const char *name)
 static void copy_file(const char *from, const char *to)
 {
     size_t len;
-    char *s = slurp(from, &len);
+    char *s = test_read_file(from, &len);
 
     spit(to, s, len);
     free(s);
@@ -469,7 +422,7 @@ Test(cli_input, failing_input_does_not_stop_the_others)
 Test(cli_stdio, reads_stdin_with_dash_and_without_arguments)
 {
     size_t len;
-    char *page = slurp(data_path("article.html"), &len);
+    char *page = test_read_file(data_path("article.html"), &len);
     result a = FOLIO_IN(page, "-t", "json", "-");
     result b = FOLIO_IN(page, "-t", "json");
 
@@ -500,7 +453,7 @@ Test(cli_stdio, closed_stdout_fails_with_one_message)
     int p[2];
     result r;
     size_t len;
-    char *page = slurp(data_path("article.html"), &len);
+    char *page = test_read_file(data_path("article.html"), &len);
 
     cr_assert_eq(pipe(p), 0);
     close(p[0]); /* nobody reads: every write gets EPIPE */
@@ -617,7 +570,7 @@ Test(cli_usage, several_inputs_make_a_folder)
     cr_assert_eq(r.status, 2);
     assert_contains(r.err, "is a file");
     {
-        char *text = slurp(file, NULL);
+        char *text = test_read_file(file, NULL);
         cr_assert_str_eq(text, "mine\n");
         free(text);
     }
@@ -704,7 +657,7 @@ Test(cli_output, file_is_written_whole_without_temp_left)
     r = FOLIO("-t", "json", "-o", target, data_path("article.html"));
     cr_assert_eq(r.status, 0, "stderr: %s", r.err);
     cr_assert_eq(r.out_len, 0);
-    text = slurp(target, NULL);
+    text = test_read_file(target, NULL);
     cr_assert_eq(text[0], '{');
     assert_contains(text, "Harbour Moss");
     assert_lacks(text, "old contents");
@@ -738,7 +691,7 @@ Test(cli_output, failed_input_leaves_the_target_alone)
     spit(target, "keep me\n", 8);
     r = FOLIO("-t", "json", "-o", target, bin);
     cr_assert_eq(r.status, 1);
-    text = slurp(target, NULL);
+    text = test_read_file(target, NULL);
     cr_assert_str_eq(text, "keep me\n");
     cr_assert_eq(count_entries(dir, &hidden), 2);
     cr_assert(!hidden);
@@ -770,10 +723,10 @@ Test(cli_output, directory_gets_one_file_per_input)
     /* Named from the titles. */
     a = path_in(outdir, "how-the-harbour-bridge-was-painted.json");
     b = path_in(outdir, "field-notes-on-winter-birds.json");
-    text = slurp(a, NULL);
+    text = test_read_file(a, NULL);
     assert_contains(text, "Harbour Moss");
     free(text);
-    text = slurp(b, NULL);
+    text = test_read_file(b, NULL);
     assert_contains(text, "nuthatch");
     free(text);
     free(a);
@@ -803,7 +756,7 @@ Test(cli_output, same_stem_gets_a_suffix)
     p1 = path_in(out, "how-the-harbour-bridge-was-painted.json");
     p2 = path_in(out, "how-the-harbour-bridge-was-painted-2.json");
     {
-        char *t1 = slurp(p1, NULL), *t2 = slurp(p2, NULL);
+        char *t1 = test_read_file(p1, NULL), *t2 = test_read_file(p2, NULL);
 
         assert_contains(t1, "x/page.html");
         assert_contains(t2, "y/page.html");
@@ -836,10 +789,10 @@ Test(cli_output, existing_file_is_kept_unless_force)
 
     r = FOLIO("-t", "json", "-o", out, data_path("article.html"));
     cr_assert_eq(r.status, 0, "stderr: %s", r.err);
-    text = slurp(p1, NULL);
+    text = test_read_file(p1, NULL);
     cr_assert_str_eq(text, "mine\n");
     free(text);
-    text = slurp(p2, NULL);
+    text = test_read_file(p2, NULL);
     assert_contains(text, "Harbour Moss");
     free(text);
     assert_contains(r.err, "warning");
@@ -848,7 +801,7 @@ Test(cli_output, existing_file_is_kept_unless_force)
 
     r = FOLIO("-t", "json", "--force", "-o", out, data_path("article.html"));
     cr_assert_eq(r.status, 0, "stderr: %s", r.err);
-    text = slurp(p1, NULL);
+    text = test_read_file(p1, NULL);
     assert_contains(text, "Harbour Moss");
     free(text);
     cr_assert_eq(count_entries(out, NULL), 2);
@@ -1163,13 +1116,13 @@ Test(cli_assets, images_are_saved_beside_the_output)
     cr_assert_eq(mkdir(path_in(dir, "posts"), 0777), 0);
     r = FOLIO("-o", out, page);
     cr_assert_eq(r.status, 0, "stderr: %s", r.err);
-    md = slurp(out, NULL);
+    md = test_read_file(out, NULL);
     target = image_target(md);
     cr_assert_eq(strncmp(target, "assets/image-", 13), 0, "%s", target);
     img = path_in(dir, "posts");
     {
         char *full = path_in(img, target);
-        bytes = slurp(full, &len);
+        bytes = test_read_file(full, &len);
         cr_assert_eq(len, 40 * 6);
         cr_assert_eq(memcmp(bytes, "GIF89aGIF89a", 12), 0);
         free(bytes);
@@ -1182,7 +1135,7 @@ Test(cli_assets, images_are_saved_beside_the_output)
         r = FOLIO("-o", out, page);
         cr_assert_eq(r.status, 1);
         assert_contains(r.err, "exists with other content");
-        bytes = slurp(full, &len);
+        bytes = test_read_file(full, &len);
         cr_assert_eq(len, 4);
         free(bytes);
         cr_assert_neq(access(out, F_OK), 0);
@@ -1191,7 +1144,7 @@ Test(cli_assets, images_are_saved_beside_the_output)
         /* --force replaces it. */
         r = FOLIO("--force", "-o", out, page);
         cr_assert_eq(r.status, 0, "stderr: %s", r.err);
-        bytes = slurp(full, &len);
+        bytes = test_read_file(full, &len);
         cr_assert_eq(len, 40 * 6);
         free(bytes);
         free(full);
@@ -1237,7 +1190,7 @@ Test(cli_assets, assets_folder_and_standard_output)
 
         r = FOLIO("--no-assets", "-o", out, page);
         cr_assert_eq(r.status, 0, "stderr: %s", r.err);
-        md = slurp(out, NULL);
+        md = test_read_file(out, NULL);
         assert_contains(md, "](data:image/gif;base64,");
         free(md);
         free(out);

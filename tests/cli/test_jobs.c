@@ -15,6 +15,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "testio.h"
+
 #define N_PAGES 12
 
 typedef struct result {
@@ -23,54 +25,11 @@ typedef struct result {
     size_t out_len;
 } result;
 
-static char *slurp_fd(int fd, size_t *len_out)
-{
-    size_t len = 0, cap = 4096;
-    char *buf = malloc(cap);
-    ssize_t n;
-
-    cr_assert_not_null(buf);
-    lseek(fd, 0, SEEK_SET);
-    while ((n = read(fd, buf + len, cap - len - 1)) > 0) {
-        len += (size_t)n;
-        if (cap - len < 2) {
-            cap *= 2;
-            buf = realloc(buf, cap);
-            cr_assert_not_null(buf);
-        }
-    }
-    buf[len] = '\0';
-    if (len_out != NULL)
-        *len_out = len;
-    return buf;
-}
-
-static char *slurp(const char *path, size_t *len)
-{
-    int fd = open(path, O_RDONLY);
-    char *s;
-
-    cr_assert(fd >= 0, "cannot open %s", path);
-    s = slurp_fd(fd, len);
-    close(fd);
-    return s;
-}
-
-static int tmpfile_fd(void)
-{
-    char name[] = "/tmp/folio-jobs-io-XXXXXX";
-    int fd = mkstemp(name);
-
-    cr_assert(fd >= 0);
-    unlink(name);
-    return fd;
-}
-
 /* Runs folio with argv `args` (NULL-terminated), stdin from `in_path`. */
 static result run_in(const char *const *args, const char *in_path)
 {
     result r = { 0 };
-    int out = tmpfile_fd(), err = tmpfile_fd();
+    int out = test_scratch_fd(), err = test_scratch_fd();
     const char *exe = getenv("FOLIO_EXE");
     pid_t pid;
     int st;
@@ -95,8 +54,8 @@ static result run_in(const char *const *args, const char *in_path)
     }
     cr_assert_eq(waitpid(pid, &st, 0), pid);
     r.status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-    r.out = slurp_fd(out, &r.out_len);
-    r.err = slurp_fd(err, NULL);
+    r.out = test_read_fd(out, &r.out_len);
+    r.err = test_read_fd(err, NULL);
     close(out);
     close(err);
     return r;
@@ -214,8 +173,8 @@ static void assert_same_tree(const char *a, const char *b)
         cr_assert_str_eq(na[i], nb[i]);
         snprintf(pa, sizeof pa, "%s/%s", a, na[i]);
         snprintf(pb, sizeof pb, "%s/%s", b, nb[i]);
-        da = slurp(pa, &la);
-        db = slurp(pb, &lb);
+        da = test_read_file(pa, &la);
+        db = test_read_file(pb, &lb);
         cr_assert(la == lb && memcmp(da, db, la) == 0,
                   "%s differs from %s", pa, pb);
         free(da);
@@ -264,9 +223,9 @@ static void check_format(const char *format, const char *ext)
         char p[4400], *first, *second;
 
         snprintf(p, sizeof p, "%ssame-story.%s", o1, ext);
-        first = slurp(p, NULL);
+        first = test_read_file(p, NULL);
         snprintf(p, sizeof p, "%ssame-story-2.%s", o1, ext);
-        second = slurp(p, NULL);
+        second = test_read_file(p, NULL);
         cr_assert_not_null(strstr(first, "Story number 3"), "%s", first);
         cr_assert_not_null(strstr(second, "Story number 9"), "%s", second);
         free(first);

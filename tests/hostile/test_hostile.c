@@ -33,6 +33,8 @@
 
 #ifdef HAVE_ZLIB
 #include <zlib.h>
+
+#include "testio.h"
 #endif
 
 /* Time is CPU time (user + system), which a busy machine does not
@@ -81,33 +83,6 @@ static void run_free(run *r)
     free(r->err);
     free(r->out);
     r->err = r->out = NULL;
-}
-
-static char *slurp_fd(int fd, size_t *len_out)
-{
-    size_t cap = 1 << 16, len = 0;
-    char *buf = malloc(cap);
-
-    cr_assert_not_null(buf);
-    lseek(fd, 0, SEEK_SET);
-    for (;;) {
-        ssize_t n;
-
-        if (len + 1 >= cap) {
-            cap *= 2;
-            buf = realloc(buf, cap);
-            cr_assert_not_null(buf);
-        }
-        n = read(fd, buf + len, cap - len - 1);
-        cr_assert(n >= 0, "read: %s", strerror(errno));
-        if (n == 0)
-            break;
-        len += (size_t)n;
-    }
-    buf[len] = '\0';
-    if (len_out != NULL)
-        *len_out = len;
-    return buf;
 }
 
 static int open_in(const run *r, const char *name, int flags)
@@ -256,7 +231,7 @@ static void convert_args(run *r, const char *fmt, const char *const *extra)
               (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
     r->maxrss_kb = ru.ru_maxrss;
     r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-    r->err = slurp_fd(err, NULL);
+    r->err = test_read_fd(err, NULL);
     close(err);
 }
 
@@ -341,7 +316,7 @@ static void check_run(run *r, const char *ext)
         snprintf(path, sizeof path, "out/%s", name);
         fd = open_in(r, path, O_RDONLY);
         cr_assert(fd >= 0);
-        r->out = slurp_fd(fd, &r->out_len);
+        r->out = test_read_fd(fd, &r->out_len);
         close(fd);
     }
 }
@@ -870,7 +845,7 @@ static char *read_png(size_t *len)
              FOLIO_TEST_SRCDIR);
     fd = open(path, O_RDONLY);
     cr_assert(fd >= 0, "%s: %s", path, strerror(errno));
-    png = slurp_fd(fd, len);
+    png = test_read_fd(fd, len);
     close(fd);
     return png;
 }
@@ -1113,7 +1088,7 @@ static char *page_bytes(size_t *len)
     char *s;
 
     put_page(fd, "\n");
-    s = slurp_fd(fd, len);
+    s = test_read_fd(fd, len);
     close(fd);
     return s;
 }
@@ -1278,7 +1253,7 @@ Test(hostile_io, pipe_closed_after_a_few_bytes, .timeout = 120)
     cr_assert(read(p[0], buf, sizeof buf) > 0);
     close(p[0]);
     cr_assert_eq(waitpid(pid, &st, 0), pid);
-    msg = slurp_fd(err, NULL);
+    msg = test_read_fd(err, NULL);
     close(err);
     cr_assert(WIFEXITED(st), "killed by signal %d", WTERMSIG(st));
     cr_assert_eq(WEXITSTATUS(st), 1, "status %d; stderr: %s",
@@ -1312,7 +1287,7 @@ Test(hostile_io, existing_files_are_never_replaced)
     cr_assert_eq(r.status, 0, "%s", r.err);
     fd = open_in(&r, "out/same.md", O_RDONLY);
     cr_assert(fd >= 0);
-    kept = slurp_fd(fd, &len);
+    kept = test_read_fd(fd, &len);
     close(fd);
     cr_assert_str_eq(kept, mine, "the existing file was replaced");
     free(kept);
@@ -1327,7 +1302,7 @@ Test(hostile_io, existing_files_are_never_replaced)
                                                         NULL });
     fd = open_in(&r, "out/same.md", O_RDONLY);
     cr_assert(fd >= 0);
-    kept = slurp_fd(fd, &len);
+    kept = test_read_fd(fd, &len);
     close(fd);
     cr_assert_str_eq(kept, mine);
     free(kept);

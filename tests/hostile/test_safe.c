@@ -29,6 +29,8 @@
 #include <libxml/parser.h>
 #include <zip.h>
 
+#include "testio.h"
+
 /* The hostile page. Every construct is paired with plain article text so
  * the extraction keeps it. */
 static const char evil_page[] =
@@ -88,47 +90,11 @@ static const char evil_page[] =
 /* Running folio                                                      */
 /* ------------------------------------------------------------------ */
 
-static char *slurp_fd(int fd, size_t *len_out)
-{
-    size_t cap = 1 << 16, len = 0;
-    char *buf = malloc(cap);
-
-    cr_assert_not_null(buf);
-    lseek(fd, 0, SEEK_SET);
-    for (;;) {
-        ssize_t n;
-
-        if (len + 1 >= cap) {
-            cap *= 2;
-            buf = realloc(buf, cap);
-            cr_assert_not_null(buf);
-        }
-        n = read(fd, buf + len, cap - len - 1);
-        cr_assert(n >= 0, "read: %s", strerror(errno));
-        if (n == 0)
-            break;
-        len += (size_t)n;
-    }
-    buf[len] = '\0';
-    *len_out = len;
-    return buf;
-}
-
-static int temp_fd(void)
-{
-    char name[] = "/tmp/folio-safe-XXXXXX";
-    int fd = mkstemp(name);
-
-    cr_assert(fd >= 0);
-    unlink(name);
-    return fd;
-}
-
 /* Converts the evil page (on stdin) with `args`; returns stdout. */
 static char *convert(const char *const *args, size_t *len)
 {
     const char *exe = getenv("FOLIO_EXE");
-    int in = temp_fd(), out = temp_fd(), err = temp_fd();
+    int in = test_scratch_fd(), out = test_scratch_fd(), err = test_scratch_fd();
     pid_t pid;
     int st;
     char *data, *msg;
@@ -156,11 +122,11 @@ static char *convert(const char *const *args, size_t *len)
         _exit(127);
     }
     cr_assert_eq(waitpid(pid, &st, 0), pid);
-    msg = slurp_fd(err, &n);
+    msg = test_read_fd(err, &n);
     cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "folio failed: %s",
               msg);
     free(msg);
-    data = slurp_fd(out, len);
+    data = test_read_fd(out, len);
     close(in);
     close(out);
     close(err);

@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "folio/folio.h"
+#include "testio.h"
 
 /* ------------------------------------------------------------------ */
 /* Files                                                              */
@@ -338,44 +339,13 @@ typedef struct run_result {
     char *out, *err;
 } run_result;
 
-static char *slurp_fd(int fd)
-{
-    char *buf = NULL;
-    size_t n = 0, cap = 0;
-    ssize_t got;
-
-    lseek(fd, 0, SEEK_SET);
-    do {
-        if (n + 4096 + 1 > cap) {
-            cap = cap != 0 ? cap * 2 : 8192;
-            buf = realloc(buf, cap);
-            cr_assert_not_null(buf);
-        }
-        got = read(fd, buf + n, cap - n - 1);
-        cr_assert(got >= 0);
-        n += (size_t)got;
-    } while (got > 0);
-    buf[n] = '\0';
-    return buf;
-}
-
-static int anon_file(void)
-{
-    char name[] = "/tmp/folio-savedpages-io-XXXXXX";
-    int fd = mkstemp(name);
-
-    cr_assert(fd >= 0);
-    unlink(name);
-    return fd;
-}
-
 /* Runs `folio ARGS...` (NULL-terminated) with stdin from /dev/null. */
 static run_result run_folio(const char *const *args)
 {
     const char *exe = getenv("FOLIO_EXE");
     const char *argv[16];
     run_result r;
-    int out = anon_file(), err = anon_file(), st;
+    int out = test_scratch_fd(), err = test_scratch_fd(), st;
     size_t n = 0;
     pid_t pid;
 
@@ -397,8 +367,8 @@ static run_result run_folio(const char *const *args)
     }
     cr_assert_eq(waitpid(pid, &st, 0), pid);
     r.status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-    r.out = slurp_fd(out);
-    r.err = slurp_fd(err);
+    r.out = test_read_fd(out, NULL);
+    r.err = test_read_fd(err, NULL);
     close(out);
     close(err);
     return r;

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "folio/folio.h"
+#include "testio.h"
 
 /* ------------------------------------------------------------------ */
 /* Helpers                                                            */
@@ -719,43 +720,10 @@ typedef struct result {
     char *out, *err;
 } result;
 
-static char *read_fd(int fd)
-{
-    size_t cap = 4096, len = 0;
-    char *buf = malloc(cap);
-
-    cr_assert_not_null(buf);
-    lseek(fd, 0, SEEK_SET);
-    for (;;) {
-        if (len + 1 >= cap) {
-            cap *= 2;
-            buf = realloc(buf, cap);
-            cr_assert_not_null(buf);
-        }
-        ssize_t n = read(fd, buf + len, cap - len - 1);
-        cr_assert(n >= 0);
-        if (n == 0)
-            break;
-        len += (size_t)n;
-    }
-    buf[len] = '\0';
-    return buf;
-}
-
-static int temp_fd(void)
-{
-    char name[] = "/tmp/folio-warc-io-XXXXXX";
-    int fd = mkstemp(name);
-
-    cr_assert(fd >= 0);
-    unlink(name);
-    return fd;
-}
-
 static result run_folio(const char *const *args)
 {
     const char *exe = getenv("FOLIO_EXE");
-    int out = temp_fd(), err = temp_fd(), st;
+    int out = test_scratch_fd(), err = test_scratch_fd(), st;
     result r;
 
     cr_assert_not_null(exe, "FOLIO_EXE is not set");
@@ -775,8 +743,8 @@ static result run_folio(const char *const *args)
     }
     cr_assert_eq(waitpid(pid, &st, 0), pid);
     r.status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-    r.out = read_fd(out);
-    r.err = read_fd(err);
+    r.out = test_read_fd(out, NULL);
+    r.err = test_read_fd(err, NULL);
     close(out);
     close(err);
     return r;
